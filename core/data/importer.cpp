@@ -1,0 +1,255 @@
+#include "data/importer.h"
+
+#include "project/projectstore.h"
+
+#include <QCryptographicHash>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+#include <QtConcurrent/QtConcurrentMap>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <random>
+
+namespace lepton {
+
+QString defaultDigitSheetPath()
+{
+    const QByteArray env = qgetenv("LEPTON_DIGITS_PNG");
+    if (!env.isEmpty())
+        return QString::fromLocal8Bit(env);
+    return QStringLiteral("/usr/share/doc/opencv-doc/examples/data/digits.png");
+}
+
+namespace {
+
+using R = Result<ImportedDataset>;
+
+QByteArray sha256Hex(const char *data, qsizetype size)
+{
+    return QCryptographicHash::hash(QByteArrayView(data, size), QCryptographicHash::Sha256).toHex();
+}
+
+// Resizes (area interpolation when shrinking) and converts to the requested channel count.
+QByteArray toPixels(const cv::Mat &image, const ImportOptions &o)
+{
+    cv::Mat converted;
+    if (o.channels == 1) {
+        if (image.channels() == 3)
+            cv::cvtColor(image, converted, cv::COLOR_BGR2GRAY);
+        else if (image.channels() == 4)
+            cv::cvtColor(image, converted, cv::COLOR_BGRA2GRAY);
+        else
+            converted = image;
+    } else {
+        if (image.channels() == 1)
+            cv::cvtColor(image, converted, cv::COLOR_GRAY2BGR);
+        else if (image.channels() == 4)
+            cv::cvtColor(image, converted, cv::COLOR_BGRA2BGR);
+        else
+            converted = image;
+    }
+    if (converted.depth() != CV_8U)
+        converted.convertTo(converted, CV_8U, converted.depth() == CV_16U ? 1.0 / 257.0 : 1.0);
+    cv::Mat resized;
+    if (converted.cols != o.width || converted.rows != o.height) {
+        const bool shrink = converted.cols > o.width || converted.rows > o.height;
+        cv::resize(converted, resized, cv::Size(o.width, o.height), 0, 0,
+                   shrink ? cv::INTER_AREA : cv::INTER_LINEAR);
+    } else {
+        resized = converted;
+    }
+    // HWC -> CHW
+    QByteArray out(o.channels * o.width * o.height, Qt::Uninitialized);
+    std::vector<cv::Mat> planes;
+    cv::split(resized, planes);
+    for (int c = 0; c < o.channels; ++c) {
+        cv::Mat plane = planes[c].isContinuous() ? planes[c] : planes[c].clone();
+        memcpy(out.data() + c * o.width * o.height, plane.data, size_t(o.width * o.height));
+    }
+    return out;
+}
+
+QString checkOptions(const ImportOptions &o)
+{
+    if (o.width < 1 || o.height < 1 || o.width > 4096 || o.height > 4096)
+        return QStringLiteral("input size %1×%2 is out of range (1..4096)").arg(o.width).arg(o.height);
+    if (o.channels != 1 && o.channels != 3)
+        return QStringLiteral("channels must be 1 or 3, got %1").arg(o.channels);
+    if (o.trainFraction <= 0 || o.validationFraction < 0 || o.trainFraction + o.validationFraction > 1.0 + 1e-9)
+        return QStringLiteral("split fractions train=%1 validation=%2 are invalid (train > 0, sum <= 1)")
+            .arg(o.trainFraction)
+            .arg(o.validationFraction);
+    return {};
+}
+
+} // namespace
+
+void assignStratifiedSplit(QVector<SampleRecord> &samples, int classCount, double trainFraction,
+                           double validationFraction, quint32 seed)
+{
+    std::mt19937 rng(seed);
+    for (int c = 0; c < classCount; ++c) {
+        QVector<int> members;
+        for (int i = 0; i < samples.size(); ++i)
+            if (samples[i].label == c)
+                members.append(i);
+        std::shuffle(members.begin(), members.end(), rng);
+        const int n = members.size();
+        const int nTrain = int(std::lround(n * trainFraction));
+        const int nVal = std::min(n - nTrain, int(std::lround(n * validationFraction)));
+        for (int k = 0; k < n; ++k)
+            samples[members[k]].split = k < nTrain ? Split::Train
+                                                   : (k < nTrain + nVal ? Split::Validation : Split::Test);
+    }
+}
+
+R importDigitSheet(const QString &path, const ImportOptions &options, const ProgressFn &progress,
+                   const CancelToken &cancel)
+{
+    if (const QString bad = checkOptions(options); !bad.isEmpty())
+        return R::failure(bad);
+    if (!QFileInfo::exists(path))
+        return R::failure(QStringLiteral("digit sheet '%1' does not exist (Debian package opencv-doc "
+                                         "installs it)").arg(path));
+    cv::Mat sheet;
+    try {
+        sheet = cv::imread(path.toStdString(), cv::IMREAD_GRAYSCALE);
+    } catch (const cv::Exception &e) {
+        return R::failure(QStringLiteral("'%1': OpenCV cannot decode it: %2").arg(path, QString::fromStdString(e.msg)));
+    }
+    if (sheet.empty())
+        return R::failure(QStringLiteral("'%1': not a readable image").arg(path));
+    constexpr int cell = 20, rows = 50, cols = 100;
+    if (sheet.cols != cols * cell || sheet.rows != rows * cell)
+        return R::failure(QStringLiteral("'%1': a digit sheet is %2×%3 pixels (50 rows × 100 columns of 20×20 "
+                                         "cells), this image is %4×%5")
+                              .arg(path)
+                              .arg(cols * cell)
+                              .arg(rows * cell)
+                              .arg(sheet.cols)
+                              .arg(sheet.rows));
+    ImportedDataset out;
+    out.info.name = options.name.isEmpty() ? QStringLiteral("OpenCV digits") : options.name;
+    out.info.source = QFileInfo(path).absoluteFilePath();
+    out.info.kind = QStringLiteral("digit-sheet");
+    out.info.channels = options.channels;
+    out.info.height = options.height;
+    out.info.width = options.width;
+    out.info.splitSeed = options.seed;
+    for (int d = 0; d < 10; ++d)
+        out.info.classes << QString::number(d);
+    out.samples.reserve(rows * cols);
+    for (int r = 0; r < rows; ++r) {
+        if (cancel.isCancelled())
+            return R::failure(QStringLiteral("import cancelled"));
+        for (int c = 0; c < cols; ++c) {
+            cv::Mat cellMat = sheet(cv::Rect(c * cell, r * cell, cell, cell)).clone();
+            SampleRecord s;
+            s.path = QStringLiteral("%1#r%2c%3").arg(QFileInfo(path).fileName()).arg(r).arg(c);
+            s.label = r / 5;
+            s.hash = sha256Hex(reinterpret_cast<const char *>(cellMat.data), qsizetype(cellMat.total()));
+            s.pixels = toPixels(cellMat, options);
+            out.samples.append(std::move(s));
+        }
+        report(progress, (r + 1) * cols, rows * cols, QStringLiteral("import"));
+    }
+    assignStratifiedSplit(out.samples, 10, options.trainFraction, options.validationFraction, options.seed);
+    return out;
+}
+
+R importImageFolder(const QString &dir, const ImportOptions &options, const ProgressFn &progress,
+                    const CancelToken &cancel)
+{
+    if (const QString bad = checkOptions(options); !bad.isEmpty())
+        return R::failure(bad);
+    QFileInfo root(dir);
+    if (!root.isDir())
+        return R::failure(QStringLiteral("'%1' is not a folder").arg(dir));
+    ImportedDataset out;
+    const QDir base(root.absoluteFilePath());
+    out.info.classes = base.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
+    if (out.info.classes.isEmpty())
+        return R::failure(QStringLiteral("'%1' has no class sub-folders (expected class_name/image.png)").arg(dir));
+    struct Job { QString path; int label; };
+    QVector<Job> jobs;
+    for (int c = 0; c < out.info.classes.size(); ++c) {
+        QDirIterator it(base.filePath(out.info.classes[c]), QDir::Files, QDirIterator::Subdirectories);
+        QStringList files;
+        while (it.hasNext())
+            files << it.next();
+        files.sort();
+        if (files.isEmpty())
+            out.issues.append({base.filePath(out.info.classes[c]), QStringLiteral("class folder is empty")});
+        for (const QString &f : files)
+            jobs.append({f, c});
+    }
+    const qint64 total = jobs.size();
+    std::atomic<qint64> done{0};
+    struct Decoded { SampleRecord sample; QString error; };
+    // Decoding is the expensive part: spread it over the global pool (one thread per core).
+    const QVector<Decoded> decoded = QtConcurrent::blockingMapped<QVector<Decoded>>(jobs, [&](const Job &job) {
+        Decoded d;
+        if (cancel.isCancelled()) {
+            d.error = QStringLiteral("cancelled");
+            return d;
+        }
+        QFile f(job.path);
+        QByteArray bytes;
+        if (!f.open(QIODevice::ReadOnly))
+            d.error = QStringLiteral("cannot read: %1").arg(f.errorString());
+        else if ((bytes = f.readAll()).isEmpty())
+            d.error = QStringLiteral("empty file (0 bytes)");
+        if (d.error.isEmpty()) {
+            try {
+                cv::Mat buf(1, int(bytes.size()), CV_8U, bytes.data());
+                cv::Mat img = cv::imdecode(buf, cv::IMREAD_UNCHANGED);
+                if (img.empty()) {
+                    d.error = QStringLiteral("not an image OpenCV can decode (corrupt or unsupported format)");
+                } else {
+                    d.sample.path = job.path;
+                    d.sample.label = job.label;
+                    d.sample.hash = sha256Hex(bytes.constData(), bytes.size());
+                    d.sample.pixels = toPixels(img, options);
+                }
+            } catch (const cv::Exception &e) {
+                d.error = QStringLiteral("OpenCV: %1").arg(QString::fromStdString(e.msg).trimmed());
+            }
+        }
+        const qint64 n = ++done;
+        if (n % 64 == 0 || n == total)
+            report(progress, n, total, QStringLiteral("import"));
+        return d;
+    });
+    if (cancel.isCancelled())
+        return R::failure(QStringLiteral("import cancelled"));
+    for (int i = 0; i < decoded.size(); ++i) {
+        if (decoded[i].error.isEmpty())
+            out.samples.append(decoded[i].sample);
+        else
+            out.issues.append({jobs[i].path, decoded[i].error});
+    }
+    if (out.samples.isEmpty())
+        return R::failure(QStringLiteral("'%1': no readable images (%2 files skipped)").arg(dir).arg(out.issues.size()));
+    out.info.name = options.name.isEmpty() ? root.fileName() : options.name;
+    out.info.source = root.absoluteFilePath();
+    out.info.kind = QStringLiteral("image-folder");
+    out.info.channels = options.channels;
+    out.info.height = options.height;
+    out.info.width = options.width;
+    out.info.splitSeed = options.seed;
+    assignStratifiedSplit(out.samples, out.info.classes.size(), options.trainFraction,
+                          options.validationFraction, options.seed);
+    return out;
+}
+
+Result<qint64> importIntoProject(ProjectStore &store, const ImportedDataset &data)
+{
+    return store.addDataset(data.info, data.samples);
+}
+
+} // namespace lepton

@@ -1,0 +1,44 @@
+#pragma once
+// Classification metrics from true and predicted labels (definitions as in scikit-learn).
+#include <QJsonObject>
+#include <QVector>
+
+namespace lepton {
+
+class ConfusionMatrix
+{
+public:
+    ConfusionMatrix(int classCount = 0);
+    static ConfusionMatrix fromLabels(const QVector<int> &truth, const QVector<int> &predicted,
+                                      int classCount);
+    void add(int truth, int predicted);
+    int classCount() const { return m_classes; }
+    qint64 at(int truth, int predicted) const { return m_counts[truth * m_classes + predicted]; }
+    qint64 total() const;
+    qint64 rowSum(int truth) const;
+    qint64 columnSum(int predicted) const;
+
+private:
+    int m_classes = 0;
+    QVector<qint64> m_counts;
+};
+
+struct ClassMetrics
+{
+    double precision = 0, recall = 0, f1 = 0;
+    qint64 support = 0;
+};
+
+struct ClassificationMetrics
+{
+    double accuracy = 0;
+    double macroPrecision = 0, macroRecall = 0, macroF1 = 0;
+    QVector<ClassMetrics> perClass;
+    ConfusionMatrix confusion;
+    QJsonObject toJson() const;
+};
+
+// Undefined precision/recall (0/0) count as 0, as scikit-learn's zero_division=0.
+ClassificationMetrics computeClassificationMetrics(const ConfusionMatrix &confusion);
+
+} // namespace lepton

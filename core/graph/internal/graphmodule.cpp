@@ -1,0 +1,172 @@
+#include "graph/internal/graphmodule.h"
+
+#include "graph/internal/torchlayers.h"
+#include "graph/layerregistry.h"
+#include "project/projectstore.h"
+
+#include <QHash>
+
+#include <sstream>
+
+namespace lepton::Internal {
+
+QString describeException(const std::exception &e)
+{
+    // c10::Error carries a backtrace after the first line; keep the message only.
+    if (auto *c10 = dynamic_cast<const c10::Error *>(&e))
+        return QString::fromStdString(c10->msg()).section(QLatin1Char('\n'), 0, 0);
+    return QString::fromLocal8Bit(e.what()).section(QLatin1Char('\n'), 0, 0);
+}
+
+Result<std::shared_ptr<GraphModuleImpl>> GraphModuleImpl::build(const ModelGraph &graph)
+{
+    using R = Result<std::shared_ptr<GraphModuleImpl>>;
+    GraphAnalysis analysis = analyzeGraph(graph);
+    if (!analysis.valid())
+        return R::failure(QStringLiteral("architecture '%1' is invalid: %2")
+                              .arg(graph.name, analysis.errors.join(QLatin1String("; "))));
+    auto module = std::make_shared<GraphModuleImpl>();
+    module->m_graph = graph;
+    module->m_analysis = analysis;
+    QHash<QString, int> valueIndex;
+    QHash<QString, TensorShape> shapes;
+    for (const NodeAnalysis &na : analysis.nodes)
+        shapes.insert(na.id, na.outputShape);
+    valueIndex.insert(analysis.inputId, 0);
+    try {
+        for (const NodeAnalysis &na : analysis.nodes) {
+            if (na.id == analysis.inputId)
+                continue;
+            const GraphNode *node = graph.node(na.id);
+            const LayerType *type = LayerRegistry::instance().find(node->type);
+            if (!type->torch)
+                return R::failure(QStringLiteral("node '%1': layer type %2 cannot be trained").arg(node->id, node->type));
+            QVector<TensorShape> inShapes;
+            Step step;
+            step.node = *node;
+            for (const QString &in : node->inputs) {
+                inShapes.append(shapes.value(in));
+                step.inputs.append(valueIndex.value(in));
+            }
+            BuiltLayer built = type->torch->build(*node, inShapes);
+            step.forward = built.forward;
+            step.module = built.module;
+            if (built.module)
+                module->register_module(scriptAttributeName(node->id, "").chopped(2).toStdString(), built.module);
+            valueIndex.insert(node->id, int(module->m_steps.size()) + 1);
+            module->m_steps.push_back(std::move(step));
+        }
+    } catch (const std::exception &e) {
+        return R::failure(QStringLiteral("building architecture '%1' failed: %2").arg(graph.name, describeException(e)));
+    }
+    return module;
+}
+
+torch::Tensor GraphModuleImpl::forward(torch::Tensor x)
+{
+    std::vector<torch::Tensor> values;
+    values.reserve(m_steps.size() + 1);
+    values.push_back(std::move(x));
+    std::vector<torch::Tensor> args;
+    for (Step &step : m_steps) {
+        args.clear();
+        for (int i : step.inputs)
+            args.push_back(values[i]);
+        values.push_back(step.forward(args));
+    }
+    return values.back();
+}
+
+QByteArray GraphModuleImpl::saveWeights()
+{
+    torch::serialize::OutputArchive archive;
+    save(archive);
+    std::ostringstream out;
+    archive.save_to(out);
+    const std::string s = out.str();
+    return QByteArray(s.data(), int(s.size()));
+}
+
+Status GraphModuleImpl::loadWeights(const QByteArray &bytes)
+{
+    try {
+        std::istringstream in(std::string(bytes.constData(), size_t(bytes.size())));
+        torch::serialize::InputArchive archive;
+        archive.load_from(in);
+        load(archive);
+    } catch (const std::exception &e) {
+        return Status::failure(QStringLiteral("weights do not fit architecture '%1': %2")
+                                   .arg(m_graph.name, describeException(e)));
+    }
+    return success();
+}
+
+Result<torch::jit::Module> GraphModuleImpl::toTorchScript()
+{
+    using R = Result<torch::jit::Module>;
+    try {
+        torch::jit::Module script(c10::QualifiedName("__torch__.lepton.GraphModel"));
+        QHash<QString, QString> varOf;
+        varOf.insert(m_analysis.inputId, QStringLiteral("x"));
+        QString body;
+        int counter = 0;
+        for (Step &step : m_steps) {
+            const QString attr = scriptAttributeName(step.node.id, "");
+            if (step.module) {
+                for (const auto &p : step.module->named_parameters(true))
+                    script.register_parameter(scriptAttributeName(step.node.id, p.key()).toStdString(),
+                                              p.value().detach().clone(), false);
+                for (const auto &b : step.module->named_buffers(true))
+                    script.register_buffer(scriptAttributeName(step.node.id, b.key()).toStdString(),
+                                           b.value().detach().clone());
+            }
+            QStringList ins;
+            for (const QString &in : step.node.inputs)
+                ins << varOf.value(in);
+            const LayerType *type = LayerRegistry::instance().find(step.node.type);
+            const QString var = QStringLiteral("v%1").arg(++counter);
+            body += QStringLiteral("    %1 = %2\n").arg(var, type->torch->script(step.node, ins, attr));
+            varOf.insert(step.node.id, var);
+        }
+        const QString source = QStringLiteral("def forward(self, x):\n%1    return %2\n")
+                                   .arg(body, varOf.value(m_analysis.outputId));
+        script.define(source.toStdString());
+        script.eval();
+        return script;
+    } catch (const std::exception &e) {
+        return R::failure(QStringLiteral("TorchScript generation failed: %1").arg(describeException(e)));
+    }
+}
+
+Result<LoadedModel> loadModelVersion(const ProjectStore &store, qint64 modelVersionId)
+{
+    using R = Result<LoadedModel>;
+    LoadedModel loaded;
+    auto version = store.modelVersion(modelVersionId);
+    if (!version)
+        return R::failure(version.error());
+    loaded.version = version.value();
+    auto arch = store.architecture(loaded.version.architectureId);
+    if (!arch)
+        return R::failure(arch.error());
+    auto graph = ModelGraph::fromJson(arch->graphJson.toUtf8());
+    if (!graph)
+        return R::failure(QStringLiteral("architecture %1: %2").arg(arch->id).arg(graph.error()));
+    auto module = GraphModuleImpl::build(graph.value());
+    if (!module)
+        return R::failure(module.error());
+    auto weights = store.modelWeights(modelVersionId);
+    if (!weights)
+        return R::failure(weights.error());
+    if (auto st = module.value()->loadWeights(weights.value()); !st)
+        return R::failure(QStringLiteral("model version %1: %2").arg(modelVersionId).arg(st.error()));
+    module.value()->eval();
+    loaded.module = module.value();
+    auto ds = store.dataset(loaded.version.datasetId);
+    if (!ds)
+        return R::failure(ds.error());
+    loaded.dataset = ds.value();
+    return loaded;
+}
+
+} // namespace lepton::Internal

@@ -1,0 +1,58 @@
+#pragma once
+// A LibTorch module executing a ModelGraph, built from the layer registry.
+#include "common/result.h"
+#include "graph/modelgraph.h"
+#include "project/records.h"
+
+#include <torch/script.h>
+#include <torch/torch.h>
+
+namespace lepton {
+class ProjectStore;
+}
+
+namespace lepton::Internal {
+
+class GraphModuleImpl : public torch::nn::Module
+{
+public:
+    // Builds a module for a valid graph; returns the analysis error otherwise.
+    static Result<std::shared_ptr<GraphModuleImpl>> build(const ModelGraph &graph);
+
+    torch::Tensor forward(torch::Tensor x);
+    const ModelGraph &graph() const { return m_graph; }
+    const GraphAnalysis &analysis() const { return m_analysis; }
+
+    QByteArray saveWeights();
+    Status loadWeights(const QByteArray &bytes);
+
+    // A TorchScript module with the same parameters and a generated forward (inference mode).
+    Result<torch::jit::Module> toTorchScript();
+
+private:
+    struct Step
+    {
+        GraphNode node;
+        QVector<int> inputs;        // indices into the value list (0 = graph input)
+        std::function<torch::Tensor(const std::vector<torch::Tensor> &)> forward;
+        std::shared_ptr<torch::nn::Module> module;
+    };
+    ModelGraph m_graph;
+    GraphAnalysis m_analysis;
+    std::vector<Step> m_steps;
+};
+
+struct LoadedModel
+{
+    ModelVersionInfo version;
+    DatasetInfo dataset;
+    std::shared_ptr<GraphModuleImpl> module;
+};
+
+// Model version -> architecture graph -> module with its stored weights, in eval mode.
+Result<LoadedModel> loadModelVersion(const ProjectStore &store, qint64 modelVersionId);
+
+// Converts a caught exception to a message naming the context.
+QString describeException(const std::exception &e);
+
+} // namespace lepton::Internal

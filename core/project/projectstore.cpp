@@ -1,0 +1,727 @@
+#include "project/projectstore.h"
+
+#include "project/schema.h"
+
+#include <QAtomicInteger>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace lepton {
+
+QString splitName(Split s)
+{
+    switch (s) {
+    case Split::Train: return QStringLiteral("train");
+    case Split::Validation: return QStringLiteral("validation");
+    case Split::Test: return QStringLiteral("test");
+    }
+    return {};
+}
+
+bool parseSplit(const QString &name, Split *out)
+{
+    const QString n = name.toLower();
+    if (n == QLatin1String("train"))
+        *out = Split::Train;
+    else if (n == QLatin1String("validation") || n == QLatin1String("val"))
+        *out = Split::Validation;
+    else if (n == QLatin1String("test"))
+        *out = Split::Test;
+    else
+        return false;
+    return true;
+}
+
+namespace {
+
+QAtomicInteger<quint64> g_connectionCounter;
+
+QString now() { return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs); }
+QDateTime parseTime(const QVariant &v) { return QDateTime::fromString(v.toString(), Qt::ISODateWithMs); }
+
+} // namespace
+
+class ProjectStore::Private
+{
+public:
+    QString path;
+    QString connectionName;
+    int schemaVersion = 0;
+
+    QSqlDatabase db() const { return QSqlDatabase::database(connectionName, false); }
+
+    QString where(const QSqlQuery &q) const
+    {
+        return QStringLiteral("%1: %2").arg(QDir::toNativeSeparators(path), q.lastError().text());
+    }
+
+    // Runs a prepared query; on failure returns a message naming the project file.
+    bool exec(QSqlQuery &q, QString *error) const
+    {
+        if (q.exec())
+            return true;
+        *error = where(q);
+        return false;
+    }
+};
+
+ProjectStore::ProjectStore(std::unique_ptr<Private> dd) : d(std::move(dd)) {}
+
+ProjectStore::~ProjectStore()
+{
+    {
+        QSqlDatabase db = d->db();
+        if (db.isOpen())
+            db.close();
+    }
+    QSqlDatabase::removeDatabase(d->connectionName);
+}
+
+Result<std::shared_ptr<ProjectStore>> ProjectStore::create(const QString &path)
+{
+    if (QFileInfo::exists(path))
+        return Result<std::shared_ptr<ProjectStore>>::failure(
+            QStringLiteral("cannot create project '%1': the file already exists").arg(path));
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    auto d = std::make_unique<Private>();
+    return openConnection(path, true, SchemaVersion, d);
+}
+
+Result<std::shared_ptr<ProjectStore>> ProjectStore::open(const QString &path)
+{
+    QFileInfo info(path);
+    if (!info.exists())
+        return Result<std::shared_ptr<ProjectStore>>::failure(
+            QStringLiteral("cannot open project '%1': no such file").arg(path));
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return Result<std::shared_ptr<ProjectStore>>::failure(
+            QStringLiteral("cannot open project '%1': %2").arg(path, f.errorString()));
+    const QByteArray header = f.read(100);
+    if (header.size() < 100 || !header.startsWith(QByteArray("SQLite format 3\0", 16)))
+        return Result<std::shared_ptr<ProjectStore>>::failure(
+            QStringLiteral("'%1' is not a Lepton project: it is not an SQLite database "
+                           "(%2 bytes, header does not match)")
+                .arg(path)
+                .arg(info.size()));
+    auto d = std::make_unique<Private>();
+    return openConnection(path, false, SchemaVersion, d);
+}
+
+Status ProjectStore::createAtSchemaVersion(const QString &path, int version)
+{
+    if (QFileInfo::exists(path))
+        return Status::failure(QStringLiteral("'%1' already exists").arg(path));
+    auto d = std::make_unique<Private>();
+    auto r = openConnection(path, true, version, d);
+    if (!r)
+        return Status::failure(r.error());
+    return success();
+}
+
+// Opens the SQLite connection and checks it is a Lepton project; migrates older schemas.
+Result<std::shared_ptr<ProjectStore>> ProjectStore::openConnection(const QString &path, bool creating,
+                                                                    int targetVersion,
+                                                                    std::unique_ptr<Private> &d)
+{
+    using R = Result<std::shared_ptr<ProjectStore>>;
+    d->path = path;
+    d->connectionName = QStringLiteral("lepton-project-%1").arg(++g_connectionCounter);
+    auto fail = [&](const QString &message) {
+        {
+            QSqlDatabase db = d->db();
+            if (db.isOpen())
+                db.close();
+        }
+        QSqlDatabase::removeDatabase(d->connectionName);
+        return R::failure(message);
+    };
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), d->connectionName);
+        db.setDatabaseName(path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
+        if (!db.open())
+            return fail(QStringLiteral("cannot open project '%1': %2").arg(path, db.lastError().text()));
+        QSqlQuery q(db);
+        if (!creating) {
+            // A truncated or damaged file fails here with SQLite's own words.
+            if (!q.exec(QStringLiteral("PRAGMA quick_check(1)")) || !q.next())
+                return fail(QStringLiteral("project '%1' cannot be read: %2")
+                                .arg(path, q.lastError().text()));
+            if (q.value(0).toString() != QLatin1String("ok"))
+                return fail(QStringLiteral("project '%1' is damaged: %2").arg(path, q.value(0).toString()));
+            if (!q.exec(QStringLiteral("PRAGMA application_id")) || !q.next())
+                return fail(QStringLiteral("project '%1' cannot be read: %2").arg(path, q.lastError().text()));
+            if (q.value(0).toInt() != Internal::ProjectApplicationId)
+                return fail(QStringLiteral("'%1' is an SQLite database but not a Lepton project "
+                                           "(application id %2)")
+                                .arg(path)
+                                .arg(q.value(0).toInt()));
+        }
+        if (!q.exec(QStringLiteral("PRAGMA journal_mode=WAL")))
+            return fail(QStringLiteral("project '%1': cannot enable WAL: %2").arg(path, q.lastError().text()));
+        q.exec(QStringLiteral("PRAGMA foreign_keys=ON"));
+        q.exec(QStringLiteral("PRAGMA synchronous=NORMAL"));
+        if (!q.exec(QStringLiteral("PRAGMA user_version")) || !q.next())
+            return fail(QStringLiteral("project '%1': %2").arg(path, q.lastError().text()));
+        const int version = q.value(0).toInt();
+        q.finish();
+        if (version > ProjectStore::SchemaVersion)
+            return fail(QStringLiteral("project '%1' was written by a newer Lepton (schema %2; this "
+                                       "build reads up to %3)")
+                            .arg(path)
+                            .arg(version)
+                            .arg(ProjectStore::SchemaVersion));
+        if (version < targetVersion) {
+            const QString error = Internal::migrateProject(db, version, targetVersion);
+            if (!error.isEmpty())
+                return fail(QStringLiteral("project '%1': %2").arg(path, error));
+        }
+        d->schemaVersion = qMax(version, targetVersion);
+    }
+    return R(std::shared_ptr<ProjectStore>(new ProjectStore(std::move(d))));
+}
+
+QString ProjectStore::path() const { return d->path; }
+int ProjectStore::schemaVersion() const { return d->schemaVersion; }
+
+// ---- datasets ----------------------------------------------------------------------------
+
+Result<qint64> ProjectStore::addDataset(const DatasetInfo &info, const QVector<SampleRecord> &samples)
+{
+    QSqlDatabase db = d->db();
+    QString error;
+    if (!db.transaction())
+        return Result<qint64>::failure(db.lastError().text());
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("INSERT INTO datasets (name, source, kind, channels, height, width, "
+                             "split_seed, created) VALUES (?,?,?,?,?,?,?,?)"));
+    q.addBindValue(info.name);
+    q.addBindValue(info.source);
+    q.addBindValue(info.kind);
+    q.addBindValue(info.channels);
+    q.addBindValue(info.height);
+    q.addBindValue(info.width);
+    q.addBindValue(info.splitSeed);
+    q.addBindValue(now());
+    if (!d->exec(q, &error)) {
+        db.rollback();
+        return Result<qint64>::failure(error);
+    }
+    const qint64 id = q.lastInsertId().toLongLong();
+    q.prepare(QStringLiteral("INSERT INTO classes (dataset_id, idx, name) VALUES (?,?,?)"));
+    for (int i = 0; i < info.classes.size(); ++i) {
+        q.addBindValue(id);
+        q.addBindValue(i);
+        q.addBindValue(info.classes[i]);
+        if (!d->exec(q, &error)) {
+            db.rollback();
+            return Result<qint64>::failure(error);
+        }
+    }
+    q.prepare(QStringLiteral("INSERT INTO samples (dataset_id, path, label, split, hash, pixels) "
+                             "VALUES (?,?,?,?,?,?)"));
+    for (const SampleRecord &s : samples) {
+        q.addBindValue(id);
+        q.addBindValue(s.path);
+        q.addBindValue(s.label);
+        q.addBindValue(int(s.split));
+        q.addBindValue(QString::fromLatin1(s.hash));
+        q.addBindValue(s.pixels);
+        if (!d->exec(q, &error)) {
+            db.rollback();
+            return Result<qint64>::failure(error);
+        }
+    }
+    if (!db.commit())
+        return Result<qint64>::failure(db.lastError().text());
+    return id;
+}
+
+namespace {
+
+DatasetInfo readDataset(const QSqlQuery &q)
+{
+    DatasetInfo info;
+    info.id = q.value(0).toLongLong();
+    info.name = q.value(1).toString();
+    info.source = q.value(2).toString();
+    info.kind = q.value(3).toString();
+    info.channels = q.value(4).toInt();
+    info.height = q.value(5).toInt();
+    info.width = q.value(6).toInt();
+    info.splitSeed = q.value(7).toUInt();
+    info.created = parseTime(q.value(8));
+    return info;
+}
+
+} // namespace
+
+Result<QVector<DatasetInfo>> ProjectStore::datasets() const
+{
+    QSqlQuery q(d->db());
+    q.prepare(QStringLiteral("SELECT id FROM datasets ORDER BY id"));
+    QString error;
+    if (!d->exec(q, &error))
+        return Result<QVector<DatasetInfo>>::failure(error);
+    QVector<qint64> ids;
+    while (q.next())
+        ids.append(q.value(0).toLongLong());
+    QVector<DatasetInfo> out;
+    for (qint64 id : ids) {
+        auto ds = dataset(id);
+        if (!ds)
+            return Result<QVector<DatasetInfo>>::failure(ds.error());
+        out.append(ds.value());
+    }
+    return out;
+}
+
+Result<DatasetInfo> ProjectStore::dataset(qint64 id) const
+{
+    QSqlQuery q(d->db());
+    q.prepare(QStringLiteral("SELECT id, name, source, kind, channels, height, width, split_seed, "
+                             "created FROM datasets WHERE id = ?"));
+    q.addBindValue(id);
+    QString error;
+    if (!d->exec(q, &error))
+        return Result<DatasetInfo>::failure(error);
+    if (!q.next())
+        return Result<DatasetInfo>::failure(QStringLiteral("no dataset with id %1 in '%2'").arg(id).arg(d->path));
+    DatasetInfo info = readDataset(q);
+    q.prepare(QStringLiteral("SELECT name FROM classes WHERE dataset_id = ? ORDER BY idx"));
+    q.addBindValue(id);
+    if (!d->exec(q, &error))
+        return Result<DatasetInfo>::failure(error);
+    while (q.next())
+        info.classes.append(q.value(0).toString());
+    info.classCounts = QVector<int>(info.classes.size(), 0);
+    q.prepare(QStringLiteral("SELECT label, split, COUNT(*) FROM samples WHERE dataset_id = ? "
+                             "GROUP BY label, split"));
+    q.addBindValue(id);
+    if (!d->exec(q, &error))
+        return Result<DatasetInfo>::failure(error);
+    while (q.next()) {
+        const int label = q.value(0).toInt();
+        const int split = q.value(1).toInt();
+        const int count = q.value(2).toInt();
+        if (label >= 0 && label < info.classCounts.size())
+            info.classCounts[label] += count;
+        if (split >= 0 && split < 3)
+            info.splitCounts[split] += count;
+    }
+    return info;
+}
+
+Result<QVector<SampleRecord>> ProjectStore::samples(qint64 datasetId, std::optional<Split> split,
+                                                    bool withPixels, int limit) const
+{
+    QSqlQuery q(d->db());
+    q.setForwardOnly(true);
+    QString sql = QStringLiteral("SELECT id, path, label, split, hash%1 FROM samples WHERE dataset_id = ?")
+                      .arg(withPixels ? QStringLiteral(", pixels") : QString());
+    if (split)
+        sql += QStringLiteral(" AND split = ?");
+    sql += QStringLiteral(" ORDER BY id");
+    if (limit >= 0)
+        sql += QStringLiteral(" LIMIT %1").arg(limit);
+    q.prepare(sql);
+    q.addBindValue(datasetId);
+    if (split)
+        q.addBindValue(int(*split));
+    QString error;
+    if (!d->exec(q, &error))
+        return Result<QVector<SampleRecord>>::failure(error);
+    QVector<SampleRecord> out;
+    while (q.next()) {
+        SampleRecord s;
+        s.id = q.value(0).toLongLong();
+        s.path = q.value(1).toString();
+        s.label = q.value(2).toInt();
+        s.split = Split(q.value(3).toInt());
+        s.hash = q.value(4).toString().toLatin1();
+        if (withPixels)
+            s.pixels = q.value(5).toByteArray();
+        out.append(std::move(s));
+    }
+    return out;
+}
+
+// ---- architectures -----------------------------------------------------------------------
+
+Result<qint64> ProjectStore::addArchitecture(const QString &name, const QString &graphJson)
+{
+    QSqlQuery q(d->db());
+    QString error;
+    q.prepare(QStringLiteral("SELECT COALESCE(MAX(version), 0) + 1 FROM architectures WHERE name = ?"));
+    q.addBindValue(name);
+    if (!d->exec(q, &error) || !q.next())
+        return Result<qint64>::failure(error);
+    const int version = q.value(0).toInt();
+    q.prepare(QStringLiteral("INSERT INTO architectures (name, version, graph_json, created) VALUES (?,?,?,?)"));
+    q.addBindValue(name);
+    q.addBindValue(version);
+    q.addBindValue(graphJson);
+    q.addBindValue(now());
+    if (!d->exec(q, &error))
+        return Result<qint64>::failure(error);
+    return q.lastInsertId().toLongLong();
+}
+
+namespace {
+ArchitectureInfo readArchitecture(const QSqlQuery &q)
+{
+    ArchitectureInfo a;
+    a.id = q.value(0).toLongLong();
+    a.name = q.value(1).toString();
+    a.version = q.value(2).toInt();
+    a.graphJson = q.value(3).toString();
+    a.created = parseTime(q.value(4));
+    return a;
+}
+} // namespace
+
+Result<QVector<ArchitectureInfo>> ProjectStore::architectures() const
+{
+    QSqlQuery q(d->db());
+    q.prepare(QStringLiteral("SELECT id, name, version, graph_json, created FROM architectures ORDER BY id"));
+    QString error;
+    if (!d->exec(q, &error))
+        return Result<QVector<ArchitectureInfo>>::failure(error);
+    QVector<ArchitectureInfo> out;
+    while (q.next())
+        out.append(readArchitecture(q));
+    return out;
+}
+
+Result<ArchitectureInfo> ProjectStore::architecture(qint64 id) const
+{
+    QSqlQuery q(d->db());
+    q.prepare(QStringLiteral("SELECT id, name, version, graph_json, created FROM architectures WHERE id = ?"));
+    q.addBindValue(id);
+    QString error;
+    if (!d->exec(q, &error))
+        return Result<ArchitectureInfo>::failure(error);
+    if (!q.next())
+        return Result<ArchitectureInfo>::failure(QStringLiteral("no architecture with id %1 in '%2'").arg(id).arg(d->path));
+    return readArchitecture(q);
+}
+
+// ---- runs --------------------------------------------------------------------------------
+
+Result<qint64> ProjectStore::createRun(qint64 datasetId, qint64 architectureId, const QString &configJson)
+{
+    QSqlQuery q(d->db());
+    q.prepare(QStringLiteral("INSERT INTO runs (dataset_id, architecture_id, config_json, status, created) "
+                             "VALUES (?,?,?,'running',?)"));
+    q.addBindValue(datasetId);
+    q.addBindValue(architectureId);
+    q.addBindValue(configJson);
+    q.addBindValue(now());
+    QString error;
+    if (!d->exec(q, &error))
+        return Result<qint64>::failure(error);
+    return q.lastInsertId().toLongLong();
+}
+
+Status ProjectStore::recordEpoch(qint64 runId, const EpochRecord &e, const QByteArray &weights,
+                                 const QByteArray &optimizerState)
+{
+    QSqlDatabase db = d->db();
+    if (!db.transaction())
+        return Status::failure(db.lastError().text());
+    QSqlQuery q(db);
+    QString error;
+    q.prepare(QStringLiteral("INSERT OR REPLACE INTO epochs (run_id, epoch, train_loss, train_acc, "
+                             "val_loss, val_acc, seconds) VALUES (?,?,?,?,?,?,?)"));
+    q.addBindValue(runId);
+    q.addBindValue(e.epoch);
+    q.addBindValue(e.trainLoss);
+    q.addBindValue(e.trainAccuracy);
+    q.addBindValue(e.valLoss);
+    q.addBindValue(e.valAccuracy);
+    q.addBindValue(e.seconds);
+    bool ok = d->exec(q, &error);
+    if (ok) {
+        q.prepare(QStringLiteral("INSERT OR REPLACE INTO checkpoints (run_id, epoch, weights, optimizer) "
+                                 "VALUES (?,?,?,?)"));
+        q.addBindValue(runId);
+        q.addBindValue(e.epoch);
+        q.addBindValue(weights);
+        q.addBindValue(optimizerState);
+        ok = d->exec(q, &error);
+    }
+    if (!ok) {
+        db.rollback();
+        return Status::failure(error);
+    }
+    if (!db.commit())
+        return Status::failure(db.lastError().text());
+    return success();
+}
+
+Status ProjectStore::setRunStatus(qint64 runId, const QString &status)
+{
+    QSqlQuery q(d->db());
+    q.prepare(QStringLiteral("UPDATE runs SET status = ? WHERE id = ?"));
+    q.addBindValue(status);
+    q.addBindValue(runId);
+    QString error;
+    if (!d->exec(q, &error))
+        return Status::failure(error);
+    return success();
+}
+
+namespace {
+const char kRunColumns[] = "SELECT r.id, r.dataset_id, r.architecture_id, r.config_json, r.status, "
+                           "r.created, (SELECT COUNT(*) FROM epochs e WHERE e.run_id = r.id) FROM runs r";
+RunInfo readRun(const QSqlQuery &q)
+{
+    RunInfo r;
+    r.id = q.value(0).toLongLong();
+    r.datasetId = q.value(1).toLongLong();
+    r.architectureId = q.value(2).toLongLong();
+    r.configJson = q.value(3).toString();
+    r.status = q.value(4).toString();
+    r.created = parseTime(q.value(5));
+    r.epochsDone = q.value(6).toInt();
+    return r;
+}
+} // namespace
+
+Result<QVector<RunInfo>> ProjectStore::runs() const
+{
+    QSqlQuery q(d->db());
+    q.prepare(QString::fromLatin1(kRunColumns) + QStringLiteral(" ORDER BY r.id"));
+    QString error;
+    if (!d->exec(q, &error))
+        return Result<QVector<RunInfo>>::failure(error);
+    QVector<RunInfo> out;
+    while (q.next())
+        out.append(readRun(q));
+    return out;
+}
+
+Result<RunInfo> ProjectStore::run(qint64 id) const
+{
+    QSqlQuery q(d->db());
+    q.prepare(QString::fromLatin1(kRunColumns) + QStringLiteral(" WHERE r.id = ?"));
+    q.addBindValue(id);
+    QString error;
+    if (!d->exec(q, &error))
+        return Result<RunInfo>::failure(error);
+    if (!q.next())
+        return Result<RunInfo>::failure(QStringLiteral("no run with id %1 in '%2'").arg(id).arg(d->path));
+    return readRun(q);
+}
+
+Result<QVector<EpochRecord>> ProjectStore::epochs(qint64 runId) const
+{
+    QSqlQuery q(d->db());
+    q.prepare(QStringLiteral("SELECT epoch, train_loss, train_acc, val_loss, val_acc, seconds FROM epochs "
+                             "WHERE run_id = ? ORDER BY epoch"));
+    q.addBindValue(runId);
+    QString error;
+    if (!d->exec(q, &error))
+        return Result<QVector<EpochRecord>>::failure(error);
+    QVector<EpochRecord> out;
+    while (q.next()) {
+        EpochRecord e;
+        e.epoch = q.value(0).toInt();
+        e.trainLoss = q.value(1).toDouble();
+        e.trainAccuracy = q.value(2).toDouble();
+        e.valLoss = q.value(3).toDouble();
+        e.valAccuracy = q.value(4).toDouble();
+        e.seconds = q.value(5).toDouble();
+        out.append(e);
+    }
+    return out;
+}
+
+Result<QByteArray> ProjectStore::checkpointWeights(qint64 runId, int epoch) const
+{
+    QSqlQuery q(d->db());
+    if (epoch < 0) {
+        q.prepare(QStringLiteral("SELECT weights FROM checkpoints WHERE run_id = ? ORDER BY epoch DESC LIMIT 1"));
+        q.addBindValue(runId);
+    } else {
+        q.prepare(QStringLiteral("SELECT weights FROM checkpoints WHERE run_id = ? AND epoch = ?"));
+        q.addBindValue(runId);
+        q.addBindValue(epoch);
+    }
+    QString error;
+    if (!d->exec(q, &error))
+        return Result<QByteArray>::failure(error);
+    if (!q.next())
+        return Result<QByteArray>::failure(QStringLiteral("run %1 has no checkpoint%2")
+                                               .arg(runId)
+                                               .arg(epoch < 0 ? QString() : QStringLiteral(" for epoch %1").arg(epoch)));
+    return q.value(0).toByteArray();
+}
+
+// ---- model versions ----------------------------------------------------------------------
+
+Result<qint64> ProjectStore::addModelVersion(const ModelVersionInfo &info, const QByteArray &weights)
+{
+    QSqlQuery q(d->db());
+    q.prepare(QStringLiteral("INSERT INTO model_versions (run_id, parent_id, architecture_id, dataset_id, "
+                             "name, epoch, weights, created) VALUES (?,?,?,?,?,?,?,?)"));
+    q.addBindValue(info.runId ? QVariant(info.runId) : QVariant());
+    q.addBindValue(info.parentId ? QVariant(info.parentId) : QVariant());
+    q.addBindValue(info.architectureId);
+    q.addBindValue(info.datasetId);
+    q.addBindValue(info.name);
+    q.addBindValue(info.epoch);
+    q.addBindValue(weights);
+    q.addBindValue(now());
+    QString error;
+    if (!d->exec(q, &error))
+        return Result<qint64>::failure(error);
+    return q.lastInsertId().toLongLong();
+}
+
+namespace {
+const char kVersionColumns[] = "SELECT id, run_id, parent_id, architecture_id, dataset_id, name, epoch, "
+                               "created FROM model_versions";
+ModelVersionInfo readVersion(const QSqlQuery &q)
+{
+    ModelVersionInfo m;
+    m.id = q.value(0).toLongLong();
+    m.runId = q.value(1).toLongLong();
+    m.parentId = q.value(2).toLongLong();
+    m.architectureId = q.value(3).toLongLong();
+    m.datasetId = q.value(4).toLongLong();
+    m.name = q.value(5).toString();
+    m.epoch = q.value(6).toInt();
+    m.created = parseTime(q.value(7));
+    return m;
+}
+} // namespace
+
+Result<QVector<ModelVersionInfo>> ProjectStore::modelVersions() const
+{
+    QSqlQuery q(d->db());
+    q.prepare(QString::fromLatin1(kVersionColumns) + QStringLiteral(" ORDER BY id"));
+    QString error;
+    if (!d->exec(q, &error))
+        return Result<QVector<ModelVersionInfo>>::failure(error);
+    QVector<ModelVersionInfo> out;
+    while (q.next())
+        out.append(readVersion(q));
+    return out;
+}
+
+Result<ModelVersionInfo> ProjectStore::modelVersion(qint64 id) const
+{
+    QSqlQuery q(d->db());
+    q.prepare(QString::fromLatin1(kVersionColumns) + QStringLiteral(" WHERE id = ?"));
+    q.addBindValue(id);
+    QString error;
+    if (!d->exec(q, &error))
+        return Result<ModelVersionInfo>::failure(error);
+    if (!q.next())
+        return Result<ModelVersionInfo>::failure(QStringLiteral("no model version with id %1 in '%2'").arg(id).arg(d->path));
+    return readVersion(q);
+}
+
+Result<QByteArray> ProjectStore::modelWeights(qint64 id) const
+{
+    QSqlQuery q(d->db());
+    q.prepare(QStringLiteral("SELECT weights FROM model_versions WHERE id = ?"));
+    q.addBindValue(id);
+    QString error;
+    if (!d->exec(q, &error))
+        return Result<QByteArray>::failure(error);
+    if (!q.next())
+        return Result<QByteArray>::failure(QStringLiteral("no model version with id %1 in '%2'").arg(id).arg(d->path));
+    return q.value(0).toByteArray();
+}
+
+// ---- evaluations and exports -------------------------------------------------------------
+
+Result<qint64> ProjectStore::addEvaluation(const EvaluationInfo &info)
+{
+    QSqlQuery q(d->db());
+    q.prepare(QStringLiteral("INSERT INTO evaluations (model_version_id, split, accuracy, macro_f1, "
+                             "metrics_json, created) VALUES (?,?,?,?,?,?)"));
+    q.addBindValue(info.modelVersionId);
+    q.addBindValue(info.split);
+    q.addBindValue(info.accuracy);
+    q.addBindValue(info.macroF1);
+    q.addBindValue(info.metricsJson);
+    q.addBindValue(now());
+    QString error;
+    if (!d->exec(q, &error))
+        return Result<qint64>::failure(error);
+    return q.lastInsertId().toLongLong();
+}
+
+Result<QVector<EvaluationInfo>> ProjectStore::evaluations() const
+{
+    QSqlQuery q(d->db());
+    q.prepare(QStringLiteral("SELECT id, model_version_id, split, accuracy, macro_f1, metrics_json, created "
+                             "FROM evaluations ORDER BY id"));
+    QString error;
+    if (!d->exec(q, &error))
+        return Result<QVector<EvaluationInfo>>::failure(error);
+    QVector<EvaluationInfo> out;
+    while (q.next()) {
+        EvaluationInfo e;
+        e.id = q.value(0).toLongLong();
+        e.modelVersionId = q.value(1).toLongLong();
+        e.split = q.value(2).toString();
+        e.accuracy = q.value(3).toDouble();
+        e.macroF1 = q.value(4).toDouble();
+        e.metricsJson = q.value(5).toString();
+        e.created = parseTime(q.value(6));
+        out.append(e);
+    }
+    return out;
+}
+
+Result<qint64> ProjectStore::addExport(const ExportInfo &info)
+{
+    QSqlQuery q(d->db());
+    q.prepare(QStringLiteral("INSERT INTO exports (model_version_id, format, path, sha256, "
+                             "verification_json, created) VALUES (?,?,?,?,?,?)"));
+    q.addBindValue(info.modelVersionId);
+    q.addBindValue(info.format);
+    q.addBindValue(info.path);
+    q.addBindValue(info.sha256);
+    q.addBindValue(info.verificationJson);
+    q.addBindValue(now());
+    QString error;
+    if (!d->exec(q, &error))
+        return Result<qint64>::failure(error);
+    return q.lastInsertId().toLongLong();
+}
+
+Result<QVector<ExportInfo>> ProjectStore::exports() const
+{
+    QSqlQuery q(d->db());
+    q.prepare(QStringLiteral("SELECT id, model_version_id, format, path, sha256, verification_json, created "
+                             "FROM exports ORDER BY id"));
+    QString error;
+    if (!d->exec(q, &error))
+        return Result<QVector<ExportInfo>>::failure(error);
+    QVector<ExportInfo> out;
+    while (q.next()) {
+        ExportInfo e;
+        e.id = q.value(0).toLongLong();
+        e.modelVersionId = q.value(1).toLongLong();
+        e.format = q.value(2).toString();
+        e.path = q.value(3).toString();
+        e.sha256 = q.value(4).toString();
+        e.verificationJson = q.value(5).toString();
+        e.created = parseTime(q.value(6));
+        out.append(e);
+    }
+    return out;
+}
+
+} // namespace lepton

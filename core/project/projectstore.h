@@ -1,0 +1,73 @@
+#pragma once
+// The project file: one SQLite database (WAL) holding everything a user makes.
+// A ProjectStore object belongs to the thread that opened it (Qt SQL connections are
+// per-thread); worker threads open their own store on the same path.
+#include "common/result.h"
+#include "project/records.h"
+
+#include <QString>
+#include <memory>
+#include <optional>
+
+namespace lepton {
+
+class ProjectStore
+{
+public:
+    static constexpr int SchemaVersion = 2;
+
+    // Creates a new project file (fails if the file exists) or opens an existing one.
+    static Result<std::shared_ptr<ProjectStore>> create(const QString &path);
+    static Result<std::shared_ptr<ProjectStore>> open(const QString &path);
+    // Test hook: creates a project at an older schema version (no migration past it).
+    static Status createAtSchemaVersion(const QString &path, int version);
+
+    ~ProjectStore();
+    ProjectStore(const ProjectStore &) = delete;
+    ProjectStore &operator=(const ProjectStore &) = delete;
+
+    QString path() const;
+    int schemaVersion() const;
+
+    Result<qint64> addDataset(const DatasetInfo &info, const QVector<SampleRecord> &samples);
+    Result<QVector<DatasetInfo>> datasets() const;
+    Result<DatasetInfo> dataset(qint64 id) const;
+    Result<QVector<SampleRecord>> samples(qint64 datasetId, std::optional<Split> split = {},
+                                          bool withPixels = true, int limit = -1) const;
+
+    Result<qint64> addArchitecture(const QString &name, const QString &graphJson);
+    Result<QVector<ArchitectureInfo>> architectures() const;
+    Result<ArchitectureInfo> architecture(qint64 id) const;
+
+    Result<qint64> createRun(qint64 datasetId, qint64 architectureId, const QString &configJson);
+    // Metrics, weights and optimizer state of one finished epoch, in one transaction.
+    Status recordEpoch(qint64 runId, const EpochRecord &epoch, const QByteArray &weights,
+                       const QByteArray &optimizerState);
+    Status setRunStatus(qint64 runId, const QString &status);
+    Result<QVector<RunInfo>> runs() const;
+    Result<RunInfo> run(qint64 id) const;
+    Result<QVector<EpochRecord>> epochs(qint64 runId) const;
+    // Weights of the checkpoint at `epoch` (or the latest one when epoch < 0).
+    Result<QByteArray> checkpointWeights(qint64 runId, int epoch = -1) const;
+
+    Result<qint64> addModelVersion(const ModelVersionInfo &info, const QByteArray &weights);
+    Result<QVector<ModelVersionInfo>> modelVersions() const;
+    Result<ModelVersionInfo> modelVersion(qint64 id) const;
+    Result<QByteArray> modelWeights(qint64 id) const;
+
+    Result<qint64> addEvaluation(const EvaluationInfo &info);
+    Result<QVector<EvaluationInfo>> evaluations() const;
+
+    Result<qint64> addExport(const ExportInfo &info);
+    Result<QVector<ExportInfo>> exports() const;
+
+private:
+    class Private;
+    explicit ProjectStore(std::unique_ptr<Private> d);
+    static Result<std::shared_ptr<ProjectStore>> openConnection(const QString &path, bool creating,
+                                                                 int targetVersion,
+                                                                 std::unique_ptr<Private> &d);
+    std::unique_ptr<Private> d;
+};
+
+} // namespace lepton

@@ -1,0 +1,104 @@
+#pragma once
+// Plain records stored in a project file. No behaviour, no torch.
+#include <QByteArray>
+#include <QDateTime>
+#include <QString>
+#include <QStringList>
+#include <QVector>
+
+namespace lepton {
+
+enum class Split { Train = 0, Validation = 1, Test = 2 };
+QString splitName(Split s);
+bool parseSplit(const QString &name, Split *out);
+
+struct DatasetInfo
+{
+    qint64 id = 0;
+    QString name;
+    QString source;   // file or folder it was imported from
+    QString kind;     // "digit-sheet" | "image-folder"
+    int channels = 1;
+    int height = 0;
+    int width = 0;
+    QStringList classes;
+    QVector<int> classCounts;     // filled when read back
+    int splitCounts[3] = {0, 0, 0};
+    quint32 splitSeed = 0;
+    QDateTime created;
+    int sampleCount() const { return splitCounts[0] + splitCounts[1] + splitCounts[2]; }
+};
+
+struct SampleRecord
+{
+    qint64 id = 0;
+    QString path;       // origin: file path, or "digits.png#r12c40" for sheet cells
+    int label = 0;
+    Split split = Split::Train;
+    QByteArray hash;    // SHA-256 (hex) of the source bytes / cell pixels
+    QByteArray pixels;  // uint8, C*H*W, already resized to the dataset's input size
+};
+
+struct ArchitectureInfo
+{
+    qint64 id = 0;
+    QString name;
+    int version = 1;
+    QString graphJson;
+    QDateTime created;
+};
+
+struct RunInfo
+{
+    qint64 id = 0;
+    qint64 datasetId = 0;
+    qint64 architectureId = 0;
+    QString configJson;
+    QString status;     // running | finished | cancelled | failed | interrupted
+    int epochsDone = 0;
+    QDateTime created;
+};
+
+struct EpochRecord
+{
+    int epoch = 0;      // 1-based
+    double trainLoss = 0, trainAccuracy = 0;
+    double valLoss = 0, valAccuracy = 0;
+    double seconds = 0;
+};
+
+struct ModelVersionInfo
+{
+    qint64 id = 0;
+    qint64 runId = 0;        // run that produced it (0 if derived)
+    qint64 parentId = 0;     // parent model version (compression lineage)
+    qint64 architectureId = 0;
+    qint64 datasetId = 0;
+    QString name;
+    int epoch = 0;
+    QDateTime created;
+};
+
+struct EvaluationInfo
+{
+    qint64 id = 0;
+    qint64 modelVersionId = 0;
+    QString split;
+    double accuracy = 0;
+    double macroF1 = 0;
+    QString metricsJson;
+    QDateTime created;
+};
+
+struct ExportInfo
+{
+    qint64 id = 0;
+    qint64 modelVersionId = 0;
+    QString format;
+    QString path;
+    QString sha256;
+    QString verificationJson;
+    QDateTime created;
+};
+
+} // namespace lepton

@@ -1,0 +1,90 @@
+#include "project/schema.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStringList>
+
+namespace lepton::Internal {
+namespace {
+
+// Version 1: the first layout (datasets, samples, architectures, runs, epochs, checkpoints,
+// model versions, evaluations).
+const char *const kVersion1[] = {
+    "CREATE TABLE datasets (id INTEGER PRIMARY KEY, name TEXT NOT NULL, source TEXT, kind TEXT,"
+    " channels INTEGER, height INTEGER, width INTEGER, split_seed INTEGER, created TEXT)",
+    "CREATE TABLE classes (dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,"
+    " idx INTEGER NOT NULL, name TEXT NOT NULL, PRIMARY KEY (dataset_id, idx))",
+    "CREATE TABLE samples (id INTEGER PRIMARY KEY, dataset_id INTEGER NOT NULL REFERENCES"
+    " datasets(id) ON DELETE CASCADE, path TEXT NOT NULL, label INTEGER NOT NULL,"
+    " split INTEGER NOT NULL, hash TEXT, pixels BLOB)",
+    "CREATE INDEX samples_by_dataset ON samples(dataset_id, split)",
+    "CREATE TABLE architectures (id INTEGER PRIMARY KEY, name TEXT NOT NULL, version INTEGER"
+    " NOT NULL, graph_json TEXT NOT NULL, created TEXT)",
+    "CREATE TABLE runs (id INTEGER PRIMARY KEY, dataset_id INTEGER REFERENCES datasets(id),"
+    " architecture_id INTEGER REFERENCES architectures(id), config_json TEXT, status TEXT,"
+    " created TEXT)",
+    "CREATE TABLE epochs (run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+    " epoch INTEGER NOT NULL, train_loss REAL, train_acc REAL, val_loss REAL, val_acc REAL,"
+    " seconds REAL, PRIMARY KEY (run_id, epoch))",
+    "CREATE TABLE checkpoints (run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+    " epoch INTEGER NOT NULL, weights BLOB NOT NULL, optimizer BLOB, PRIMARY KEY (run_id, epoch))",
+    "CREATE TABLE model_versions (id INTEGER PRIMARY KEY, run_id INTEGER, parent_id INTEGER,"
+    " architecture_id INTEGER, dataset_id INTEGER, name TEXT, epoch INTEGER, weights BLOB NOT NULL,"
+    " created TEXT)",
+    "CREATE TABLE evaluations (id INTEGER PRIMARY KEY, model_version_id INTEGER NOT NULL"
+    " REFERENCES model_versions(id), split TEXT, accuracy REAL, macro_f1 REAL, created TEXT)",
+};
+
+// Version 2: full metrics JSON per evaluation, and export records with verification.
+const char *const kVersion2[] = {
+    "ALTER TABLE evaluations ADD COLUMN metrics_json TEXT",
+    "CREATE TABLE exports (id INTEGER PRIMARY KEY, model_version_id INTEGER NOT NULL REFERENCES"
+    " model_versions(id), format TEXT NOT NULL, path TEXT NOT NULL, sha256 TEXT,"
+    " verification_json TEXT, created TEXT)",
+};
+
+template <size_t N>
+QString runAll(QSqlDatabase &db, const char *const (&statements)[N])
+{
+    QSqlQuery q(db);
+    for (const char *sql : statements) {
+        if (!q.exec(QString::fromLatin1(sql)))
+            return QStringLiteral("%1 (in: %2)").arg(q.lastError().text(), QString::fromLatin1(sql));
+    }
+    return {};
+}
+
+QString applyMigration(QSqlDatabase &db, int version)
+{
+    switch (version) {
+    case 1: return runAll(db, kVersion1);
+    case 2: return runAll(db, kVersion2);
+    default: return QStringLiteral("no migration to schema version %1").arg(version);
+    }
+}
+
+} // namespace
+
+QString migrateProject(QSqlDatabase &db, int fromVersion, int target)
+{
+    for (int v = fromVersion + 1; v <= target; ++v) {
+        if (!db.transaction())
+            return db.lastError().text();
+        QString error = applyMigration(db, v);
+        QSqlQuery q(db);
+        if (error.isEmpty() && !q.exec(QStringLiteral("PRAGMA user_version = %1").arg(v)))
+            error = q.lastError().text();
+        if (error.isEmpty() && v == 1
+            && !q.exec(QStringLiteral("PRAGMA application_id = %1").arg(ProjectApplicationId)))
+            error = q.lastError().text();
+        if (!error.isEmpty()) {
+            db.rollback();
+            return QStringLiteral("migration to schema version %1 failed: %2").arg(v).arg(error);
+        }
+        if (!db.commit())
+            return db.lastError().text();
+    }
+    return {};
+}
+
+} // namespace lepton::Internal

@@ -1,0 +1,171 @@
+// Graph format, shape inference, parameter and MAC counts against hand-computed values.
+#include "graph/layerregistry.h"
+#include "graph/modelgraph.h"
+
+#include <QTest>
+
+using namespace lepton;
+
+class TestModelGraph : public QObject
+{
+    Q_OBJECT
+
+    static const NodeAnalysis &node(const GraphAnalysis &a, const QString &id)
+    {
+        for (const NodeAnalysis &n : a.nodes)
+            if (n.id == id)
+                return n;
+        static NodeAnalysis none;
+        return none;
+    }
+
+    static ModelGraph chain(const QVector<GraphNode> &nodes)
+    {
+        ModelGraph g;
+        g.name = QStringLiteral("test");
+        g.nodes = nodes;
+        return g;
+    }
+
+private Q_SLOTS:
+    void smallCnnShapesAndCounts()
+    {
+        const GraphAnalysis a = analyzeGraph(smallCnnTemplate(1, 20, 20, 10));
+        QVERIFY2(a.valid(), qPrintable(a.errors.join('\n')));
+        QCOMPARE(a.inputShape.dims, QVector<qint64>({1, 20, 20}));
+        QCOMPARE(a.outputShape.dims, QVector<qint64>({10}));
+        // conv1: 32 x (1*3*3) weights + 32 bias; padding 1 keeps 20x20.
+        QCOMPARE(node(a, "conv1").outputShape.dims, QVector<qint64>({32, 20, 20}));
+        QCOMPARE(node(a, "conv1").parameters, 32 * 9 + 32);
+        QCOMPARE(node(a, "conv1").macs, 32 * 20 * 20 * 9);
+        QCOMPARE(node(a, "bn1").parameters, 64);
+        QCOMPARE(node(a, "pool1").outputShape.dims, QVector<qint64>({32, 10, 10}));
+        QCOMPARE(node(a, "conv2").parameters, 64 * 32 * 9 + 64);
+        QCOMPARE(node(a, "conv2").macs, 64 * 10 * 10 * 32 * 9);
+        QCOMPARE(node(a, "pool2").outputShape.dims, QVector<qint64>({64, 5, 5}));
+        QCOMPARE(node(a, "flatten").outputShape.dims, QVector<qint64>({1600}));
+        QCOMPARE(node(a, "fc1").parameters, 1600 * 128 + 128);
+        QCOMPARE(node(a, "logits").parameters, 128 * 10 + 10);
+        QCOMPARE(a.totalParameters, qint64(320 + 64 + 18496 + 128 + 204928 + 1290));
+        // 115200 conv1 + 12800 bn1 + 12800 pool1 + 1843200 conv2 + 6400 bn2 + 6400 pool2 + 204800 fc1 + 1280
+        QCOMPARE(a.totalMacs, qint64(2202880));
+        // float32 parameters + BatchNorm running mean/var/count buffers
+        QCOMPARE(a.sizeBytes, qint64(4 * (225226 + (2 * 32 + 1) + (2 * 64 + 1))));
+        QCOMPARE(node(a, "conv1").outputShape.toString(), QStringLiteral("32×20×20"));
+    }
+
+    void jsonRoundTrip()
+    {
+        const ModelGraph g = smallCnnTemplate(3, 32, 32, 5);
+        const QByteArray json = g.toJson();
+        auto back = ModelGraph::fromJson(json);
+        QVERIFY2(back.ok(), qPrintable(back.error()));
+        QCOMPARE(back->toJson(), json);
+        QCOMPARE(back->nodes.size(), g.nodes.size());
+        QCOMPARE(back->node("fc1")->params.value("out_features").toInt(), 128);
+    }
+
+    void malformedJson_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("syntax") << QByteArray("{\n \"format\": \"lepton-graph\",\n \"nodes\": [ }") << "at line 3";
+        QTest::newRow("not object") << QByteArray("[1,2]") << "must be an object";
+        QTest::newRow("format") << QByteArray("{\"format\":\"x\"}") << "lepton-graph";
+        QTest::newRow("version") << QByteArray("{\"format\":\"lepton-graph\",\"version\":99,\"nodes\":[]}")
+                                 << "unsupported graph format version 99";
+        QTest::newRow("node id") << QByteArray("{\"format\":\"lepton-graph\",\"version\":1,\"nodes\":[{\"type\":\"ReLU\"}]}")
+                                 << "node #0";
+    }
+    void malformedJson()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, expected);
+        auto g = ModelGraph::fromJson(json);
+        QVERIFY(!g.ok());
+        QVERIFY2(g.error().contains(expected), qPrintable(g.error()));
+    }
+
+    void addShapeMismatchNamesTheNode()
+    {
+        const ModelGraph g = chain({
+            {"in", "Input", {{"channels", 3}, {"height", 10}, {"width", 10}}, {}},
+            {"a", "Conv2d", {{"out_channels", 32}, {"kernel_size", 3}, {"padding", 1}}, {"in"}},
+            {"b", "Conv2d", {{"out_channels", 64}, {"kernel_size", 3}, {"padding", 1}}, {"in"}},
+            {"sum", "Add", {}, {"a", "b"}},
+            {"gap", "GlobalAvgPool", {}, {"sum"}},
+        });
+        const GraphAnalysis a = analyzeGraph(g);
+        QVERIFY(!a.valid());
+        QCOMPARE(node(a, "sum").error, QStringLiteral("input shapes 32×10×10 and 64×10×10 differ"));
+        QVERIFY(a.errors.join('\n').contains(QStringLiteral("node 'sum' (Add)")));
+        QVERIFY(node(a, "a").error.isEmpty());
+    }
+
+    void residualBlockIsValid()
+    {
+        const ModelGraph g = chain({
+            {"in", "Input", {{"channels", 8}, {"height", 6}, {"width", 6}}, {}},
+            {"c", "Conv2d", {{"out_channels", 8}, {"kernel_size", 3}, {"padding", 1}}, {"in"}},
+            {"sum", "Add", {}, {"c", "in"}},
+            {"gap", "GlobalAvgPool", {}, {"sum"}},
+            {"fc", "Linear", {{"out_features", 4}}, {"gap"}},
+        });
+        const GraphAnalysis a = analyzeGraph(g);
+        QVERIFY2(a.valid(), qPrintable(a.errors.join('\n')));
+        QCOMPARE(a.outputShape.dims, QVector<qint64>({4}));
+        QCOMPARE(a.totalParameters, qint64(8 * 8 * 9 + 8 + 8 * 4 + 4));
+    }
+
+    void structuralErrors()
+    {
+        // cycle
+        GraphAnalysis a = analyzeGraph(chain({
+            {"in", "Input", {}, {}},
+            {"x", "ReLU", {}, {"y"}},
+            {"y", "ReLU", {}, {"x"}},
+            {"f", "Flatten", {}, {"in"}},
+        }));
+        QVERIFY(a.errors.join('\n').contains(QStringLiteral("cycle")));
+        // unknown type and missing input
+        a = analyzeGraph(chain({
+            {"in", "Input", {}, {}},
+            {"w", "Wobble", {}, {"in"}},
+            {"f", "Flatten", {}, {"ghost"}},
+        }));
+        QCOMPARE(node(a, "w").error, QStringLiteral("unknown layer type 'Wobble'"));
+        QCOMPARE(node(a, "f").error, QStringLiteral("input 'ghost' does not exist"));
+        // dangling branch: two outputs
+        a = analyzeGraph(chain({
+            {"in", "Input", {}, {}},
+            {"f", "Flatten", {}, {"in"}},
+            {"l", "Linear", {}, {"f"}},
+            {"r", "ReLU", {}, {"in"}},
+        }));
+        QVERIFY(a.errors.join('\n').contains(QStringLiteral("dangling: l, r")));
+        // Linear without Flatten
+        a = analyzeGraph(chain({{"in", "Input", {}, {}}, {"l", "Linear", {}, {"in"}}}));
+        QVERIFY(node(a, "l").error.contains(QStringLiteral("add a Flatten")));
+        // no input
+        a = analyzeGraph(chain({{"r", "ReLU", {}, {}}}));
+        QVERIFY(!a.valid());
+        // kernel larger than input
+        a = analyzeGraph(chain({{"in", "Input", {{"height", 2}, {"width", 2}}, {}},
+                                {"c", "Conv2d", {{"kernel_size", 5}}, {"in"}}}));
+        QVERIFY(node(a, "c").error.contains(QStringLiteral("larger than")));
+    }
+
+    void registryDescribesLayers()
+    {
+        const QStringList names = LayerRegistry::instance().names();
+        for (const char *n : {"Input", "Conv2d", "BatchNorm2d", "ReLU", "MaxPool2d", "Flatten", "Linear", "Dropout"})
+            QVERIFY2(names.contains(QLatin1String(n)), n);
+        const LayerType *conv = LayerRegistry::instance().find(QStringLiteral("Conv2d"));
+        QVERIFY(conv && conv->torch);
+        GraphNode n{"c", "Conv2d", {}, {}};
+        QCOMPARE(layerParam(n, QStringLiteral("kernel_size")).toInt(), 3);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestModelGraph)
+#include "tst_modelgraph.moc"

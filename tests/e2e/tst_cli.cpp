@@ -1,0 +1,168 @@
+// End to end through the `lepton` CLI on the real digit sheet, plus its error paths.
+// The exported model is also loaded by Debian's python3-torch, a consumer outside our code.
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+
+    struct Run
+    {
+        int exitCode = -1;
+        QByteArray out, err;
+    };
+
+    static Run lepton(const QStringList &args, int timeoutMs = 600000)
+    {
+        QProcess p;
+        p.start(QStringLiteral(LEPTON_CLI), args);
+        Run r;
+        if (!p.waitForFinished(timeoutMs)) {
+            p.kill();
+            p.waitForFinished();
+            r.err = "timed out";
+            return r;
+        }
+        r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
+        r.out = p.readAllStandardOutput();
+        r.err = p.readAllStandardError();
+        return r;
+    }
+
+    static QJsonObject json(const Run &r)
+    {
+        QJsonParseError e{};
+        const QJsonDocument doc = QJsonDocument::fromJson(r.out, &e);
+        return doc.object();
+    }
+
+private Q_SLOTS:
+    void demoEndToEnd()
+    {
+        const QString work = m_dir.filePath(QStringLiteral("demo"));
+        const Run r = lepton({"demo", "--workdir", work, "--epochs", "3", "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject o = json(r);
+        QVERIFY2(!o.isEmpty(), r.out.constData());
+        const QJsonObject ds = o.value("dataset").toObject();
+        QCOMPARE(ds.value("samples").toInt(), 5000);
+        QCOMPARE(ds.value("train").toInt(), 4000);
+        QCOMPARE(ds.value("validation").toInt(), 500);
+        QCOMPARE(ds.value("test").toInt(), 500);
+        for (const QJsonValue &c : ds.value("class_counts").toArray())
+            QCOMPARE(c.toInt(), 500);
+        const QJsonArray epochs = o.value("training").toObject().value("epochs").toArray();
+        QCOMPARE(epochs.size(), 3);
+        QVERIFY(epochs[2].toObject().value("train_loss").toDouble() < epochs[0].toObject().value("train_loss").toDouble());
+        const QJsonObject eval = o.value("evaluation").toObject();
+        QCOMPARE(eval.value("samples").toInt(), 500);
+        QVERIFY2(eval.value("accuracy").toDouble() > 0.9, qPrintable(QString::number(eval.value("accuracy").toDouble())));
+        const QJsonObject ex = o.value("export").toObject();
+        const QString modelPath = ex.value("path").toString();
+        QVERIFY(QFile::exists(modelPath));
+        QVERIFY(ex.value("verification").toObject().value("passed").toBool());
+        QCOMPARE(ex.value("verification").toObject().value("exported_accuracy").toDouble(), eval.value("accuracy").toDouble());
+        for (const char *stage : {"import", "train", "evaluate", "export"})
+            QVERIFY(o.value("seconds").toObject().contains(QLatin1String(stage)));
+
+        // The building blocks agree with the demo: eval of the same model version on the same split.
+        const QString project = o.value("project").toString();
+        const QString version = QString::number(o.value("training").toObject().value("model_version_id").toInt());
+        const Run ev = lepton({"eval", project, "--model", version, "--json"});
+        QVERIFY2(ev.exitCode == 0, ev.err.constData());
+        QCOMPARE(json(ev).value("accuracy").toDouble(), eval.value("accuracy").toDouble());
+
+        // Python (Debian's python3-torch) loads the file and reproduces the stored accuracy.
+        const QString python = QStringLiteral("/usr/bin/python3");
+        QVERIFY2(QFile::exists(python), "install python3-torch (the README's test command does)");
+        const QString script = QStringLiteral(
+            "import json, sys, torch\n"
+            "m = torch.jit.load(sys.argv[1]); m.eval()\n"
+            "files = {'preprocess.json': ''}\n"
+            "torch.jit.load(sys.argv[1], _extra_files=files)\n"
+            "pre = json.loads(files['preprocess.json'])\n"
+            "x = torch.rand(4, 1, 20, 20, generator=torch.Generator().manual_seed(0))\n"
+            "y = m(x)\n"
+            "print(json.dumps({'shape': list(y.shape), 'labels': pre['labels'], 'sum': float(y.sum())}))\n");
+        QProcess py;
+        py.start(python, {"-c", script, modelPath});
+        QVERIFY(py.waitForFinished(120000));
+        QVERIFY2(py.exitCode() == 0, py.readAllStandardError().constData());
+        const QJsonObject pyOut = QJsonDocument::fromJson(py.readAllStandardOutput()).object();
+        QCOMPARE(pyOut.value("shape").toArray(), QJsonArray({4, 10}));
+        QCOMPARE(pyOut.value("labels").toArray().size(), 10);
+    }
+
+    void buildingBlocks()
+    {
+        const QString project = m_dir.filePath(QStringLiteral("blocks.lepton"));
+        Run r = lepton({"new", project, "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = lepton({"import", project, "--digits", "/usr/share/doc/opencv-doc/examples/data/digits.png", "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(json(r).value("samples").toInt(), 5000);
+        r = lepton({"train", project, "--epochs", "1", "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const int version = json(r).value("model_version_id").toInt();
+        QVERIFY(version > 0);
+        r = lepton({"export", project, "--model", QString::number(version), "--out", m_dir.filePath("b/model.pt"), "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(json(r).value("verification").toObject().value("passed").toBool());
+        r = lepton({"info", project, "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject info = json(r);
+        QCOMPARE(info.value("datasets").toArray().size(), 1);
+        QCOMPARE(info.value("runs").toArray().size(), 1);
+        QCOMPARE(info.value("model_versions").toArray().size(), 1);
+        QCOMPARE(info.value("exports").toArray().size(), 1);
+    }
+
+    void helpForEveryCommand()
+    {
+        for (const char *cmd : {"demo", "new", "import", "train", "eval", "export", "info"}) {
+            const Run r = lepton({QLatin1String(cmd), "--help"});
+            QCOMPARE(r.exitCode, 0);
+            QVERIFY2(r.out.contains("Usage:"), cmd);
+        }
+    }
+
+    void errorsGoToStderrWithExitCodes()
+    {
+        Run r = lepton({"frobnicate"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("unknown command"));
+        r = lepton({"demo"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("--workdir is required"));
+        r = lepton({"train", m_dir.filePath("x.lepton"), "--epochs", "zero"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("--epochs"));
+
+        const QString broken = m_dir.filePath(QStringLiteral("broken.lepton"));
+        QFile f(broken);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray("garbage").repeated(100));
+        f.close();
+        r = lepton({"info", broken});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("not a Lepton project"), r.err.constData());
+        QVERIFY(r.out.isEmpty());
+        r = lepton({"eval", broken, "--model", "1"});
+        QCOMPARE(r.exitCode, 1);
+        r = lepton({"import", m_dir.filePath("missing.lepton"), "--digits", "/nonexistent.png"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("no such file"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
