@@ -1,6 +1,7 @@
 #include "commands.h"
 
 #include "data/importer.h"
+#include "deploy/deploymentpackage.h"
 #include "graph/modelgraph.h"
 #include "pipeline/demopipeline.h"
 #include "project/projectstore.h"
@@ -56,7 +57,7 @@ struct Parsed
 
 // Parses `arguments` for `command`; returns -1 when the command should go on, else an exit code.
 int parse(Parsed &p, const QString &command, const QString &description, const QStringList &arguments,
-          const QStringList &positional)
+          const QStringList &positional, bool morePositional = false)
 {
     p.parser.setApplicationDescription(description);
     p.parser.addHelpOption();
@@ -65,6 +66,9 @@ int parse(Parsed &p, const QString &command, const QString &description, const Q
     for (const QString &pos : positional)
         p.parser.addPositionalArgument(pos, pos == QLatin1String("PROJECT") ? QStringLiteral("Project file (*.lepton)")
                                                                             : pos);
+    if (morePositional)
+        p.parser.addPositionalArgument(QStringLiteral("IMAGE"), QStringLiteral("Image files to classify."),
+                                       QStringLiteral("IMAGE..."));
     QStringList argv = arguments;
     argv.prepend(QStringLiteral("lepton ") + command);
     if (!p.parser.parse(argv))
@@ -73,7 +77,8 @@ int parse(Parsed &p, const QString &command, const QString &description, const Q
         out() << p.parser.helpText() << Qt::flush;
         return Ok;
     }
-    if (p.parser.positionalArguments().size() != positional.size())
+    const int given = p.parser.positionalArguments().size();
+    if (morePositional ? given < positional.size() : given != positional.size())
         return usageError(p.parser, QStringLiteral("'%1' needs %2").arg(command, positional.join(QLatin1Char(' '))));
     bool ok = false;
     const int threads = p.parser.value(p.threads).toInt(&ok);
@@ -431,15 +436,25 @@ int cmdEval(const QStringList &args)
     return Ok;
 }
 
+QJsonObject verificationToJson(const ExportVerification &v)
+{
+    return QJsonObject{{"samples", double(v.samples)},          {"max_abs_diff", v.maxAbsDiff},
+                       {"mean_abs_diff", v.meanAbsDiff},         {"top1_agreement", v.top1Agreement},
+                       {"exported_accuracy", v.exportedAccuracy}, {"passed", v.passed}};
+}
+
 int cmdExport(const QStringList &args)
 {
     Parsed p;
     p.parser.addOption({QStringLiteral("model"), QStringLiteral("Model version id."), QStringLiteral("ID")});
-    p.parser.addOption({QStringLiteral("out"), QStringLiteral("Output file (model.pt)."), QStringLiteral("FILE")});
-    p.parser.addOption({QStringLiteral("format"), QStringLiteral("Export format: torchscript (default)."),
-                        QStringLiteral("FORMAT"), QStringLiteral("torchscript")});
+    p.parser.addOption({QStringLiteral("out"),
+                        QStringLiteral("Output: a file for torchscript, a new folder for package (plus FOLDER.tar.gz)."),
+                        QStringLiteral("PATH")});
+    p.parser.addOption({{QStringLiteral("target"), QStringLiteral("format")},
+                        QStringLiteral("torchscript (default) or package."), QStringLiteral("TARGET"),
+                        QStringLiteral("torchscript")});
     if (int rc = parse(p, QStringLiteral("export"),
-                       QStringLiteral("Export a model version and verify the written file against the live model."),
+                       QStringLiteral("Export a model version and verify the written files against the live model."),
                        args, {QStringLiteral("PROJECT")});
         rc >= 0)
         return rc;
@@ -448,27 +463,78 @@ int cmdExport(const QStringList &args)
     if (!ok)
         return usageError(p.parser, QStringLiteral("--model ID is required"));
     if (!p.parser.isSet(QStringLiteral("out")))
-        return usageError(p.parser, QStringLiteral("--out FILE is required"));
-    if (p.parser.value(QStringLiteral("format")) != QLatin1String("torchscript"))
-        return usageError(p.parser, QStringLiteral("unknown --format '%1' (supported: torchscript)")
-                                        .arg(p.parser.value(QStringLiteral("format"))));
-    auto outcome = exportTorchScript(p.parser.positionalArguments().first(), model, p.parser.value(QStringLiteral("out")),
-                                     {}, g_cancel);
+        return usageError(p.parser, QStringLiteral("--out PATH is required"));
+    const QString target = p.parser.value(QStringLiteral("target"));
+    const QString project = p.parser.positionalArguments().first();
+    const QString outPath = p.parser.value(QStringLiteral("out"));
+    const bool json = p.parser.isSet(p.json);
+    if (target == QLatin1String("package")) {
+        auto pkg = exportPackage(project, model, outPath, {}, g_cancel);
+        if (!pkg)
+            return fail(pkg.error());
+        if (json) {
+            printJson({{"folder", pkg->folder}, {"archive", pkg->archive}, {"files", QJsonArray::fromStringList(pkg->files)},
+                       {"verification", QJsonObject{{"torchscript", verificationToJson(pkg->torchscript.verification)}}}});
+        } else {
+            out() << "wrote package " << pkg->folder << " and " << pkg->archive << "\n";
+            for (const QString &f : pkg->files)
+                out() << "  " << f << "\n";
+            out() << Qt::flush;
+        }
+        return Ok;
+    }
+    if (target != QLatin1String("torchscript"))
+        return usageError(p.parser, QStringLiteral("unknown --target '%1' (supported: torchscript, package)").arg(target));
+    auto outcome = exportTorchScript(project, model, outPath, {}, g_cancel);
     if (!outcome)
         return fail(outcome.error());
     const ExportVerification &v = outcome->verification;
-    if (p.parser.isSet(p.json)) {
+    if (json) {
         printJson({{"export_id", outcome->exportId}, {"path", outcome->path}, {"sha256", outcome->sha256},
-                   {"bytes", double(outcome->bytes)},
-                   {"verification", QJsonObject{{"samples", double(v.samples)}, {"max_abs_diff", v.maxAbsDiff},
-                                                {"mean_abs_diff", v.meanAbsDiff}, {"top1_agreement", v.top1Agreement},
-                                                {"exported_accuracy", v.exportedAccuracy}, {"passed", v.passed}}}});
+                   {"bytes", double(outcome->bytes)}, {"verification", verificationToJson(v)}});
     } else {
         out() << "wrote " << outcome->path << " (" << outcome->bytes << " bytes, sha256 " << outcome->sha256 << ")\n"
               << "verified on " << v.samples << " samples: max |diff| " << v.maxAbsDiff << ", top-1 agreement "
               << v.top1Agreement << ", accuracy " << v.exportedAccuracy << "\n"
               << Qt::flush;
     }
+    return Ok;
+}
+
+int cmdPredict(const QStringList &args)
+{
+    Parsed p;
+    QStringList argv = args;
+    // PACKAGE plus one or more images: checked below, since the count varies.
+    if (int rc = parse(p, QStringLiteral("predict"),
+                       QStringLiteral("Classify images with a deployment package (folder or .tar.gz); the package's "
+                                      "checksums are verified first."),
+                       argv, {QStringLiteral("PACKAGE")}, true);
+        rc >= 0)
+        return rc;
+    const QStringList pos = p.parser.positionalArguments();
+    if (pos.size() < 2)
+        return usageError(p.parser, QStringLiteral("'predict' needs PACKAGE and at least one IMAGE"));
+    auto pkg = openPackage(pos.first());
+    if (!pkg)
+        return fail(pkg.error());
+    auto predictions = predictImages(pkg.value(), pos.mid(1));
+    if (!predictions)
+        return fail(predictions.error());
+    QJsonArray rows;
+    for (const Prediction &pr : predictions.value()) {
+        QJsonArray probs;
+        for (float v : pr.probabilities)
+            probs.append(double(v));
+        rows.append(QJsonObject{{"input", pr.input}, {"label", pr.labelName}, {"index", pr.label},
+                                {"confidence", double(pr.probabilities.value(pr.label))}, {"probabilities", probs}});
+        if (!p.parser.isSet(p.json))
+            out() << pr.input << "\t" << pr.labelName << "\t" << QString::number(pr.probabilities.value(pr.label), 'f', 4)
+                  << "\n";
+    }
+    if (p.parser.isSet(p.json))
+        printJson({{"package", pkg->folder}, {"predictions", rows}});
+    out() << Qt::flush;
     return Ok;
 }
 
@@ -539,7 +605,8 @@ QString usage()
         "  import   import a digit sheet or an image folder as a dataset\n"
         "  train    train a model on a dataset\n"
         "  eval     evaluate a model version on a split\n"
-        "  export   export a model version to TorchScript (verified)\n"
+        "  export   export a model version: TorchScript file or deployment package (verified)\n"
+        "  predict  classify images with a deployment package (no project needed)\n"
         "  info     list what a project holds\n\n"
         "exit codes: 0 success, 1 the work failed, 2 bad command line\n");
 }
@@ -560,6 +627,8 @@ int runCommand(const QString &command, const QStringList &arguments)
         return cmdExport(arguments);
     if (command == QLatin1String("info"))
         return cmdInfo(arguments);
+    if (command == QLatin1String("predict"))
+        return cmdPredict(arguments);
     err() << "lepton: unknown command '" << command << "'\n\n" << usage() << Qt::flush;
     return Usage;
 }

@@ -1,5 +1,6 @@
 #include "data/importer.h"
 
+#include "data/internal/imageconvert.h"
 #include "project/projectstore.h"
 
 #include <QCryptographicHash>
@@ -34,44 +35,9 @@ QByteArray sha256Hex(const char *data, qsizetype size)
     return QCryptographicHash::hash(QByteArrayView(data, size), QCryptographicHash::Sha256).toHex();
 }
 
-// Resizes (area interpolation when shrinking) and converts to the requested channel count.
 QByteArray toPixels(const cv::Mat &image, const ImportOptions &o)
 {
-    cv::Mat converted;
-    if (o.channels == 1) {
-        if (image.channels() == 3)
-            cv::cvtColor(image, converted, cv::COLOR_BGR2GRAY);
-        else if (image.channels() == 4)
-            cv::cvtColor(image, converted, cv::COLOR_BGRA2GRAY);
-        else
-            converted = image;
-    } else {
-        if (image.channels() == 1)
-            cv::cvtColor(image, converted, cv::COLOR_GRAY2BGR);
-        else if (image.channels() == 4)
-            cv::cvtColor(image, converted, cv::COLOR_BGRA2BGR);
-        else
-            converted = image;
-    }
-    if (converted.depth() != CV_8U)
-        converted.convertTo(converted, CV_8U, converted.depth() == CV_16U ? 1.0 / 257.0 : 1.0);
-    cv::Mat resized;
-    if (converted.cols != o.width || converted.rows != o.height) {
-        const bool shrink = converted.cols > o.width || converted.rows > o.height;
-        cv::resize(converted, resized, cv::Size(o.width, o.height), 0, 0,
-                   shrink ? cv::INTER_AREA : cv::INTER_LINEAR);
-    } else {
-        resized = converted;
-    }
-    // HWC -> CHW
-    QByteArray out(o.channels * o.width * o.height, Qt::Uninitialized);
-    std::vector<cv::Mat> planes;
-    cv::split(resized, planes);
-    for (int c = 0; c < o.channels; ++c) {
-        cv::Mat plane = planes[c].isContinuous() ? planes[c] : planes[c].clone();
-        memcpy(out.data() + c * o.width * o.height, plane.data, size_t(o.width * o.height));
-    }
-    return out;
+    return Internal::toModelPixels(image, o.channels, o.width, o.height);
 }
 
 QString checkOptions(const ImportOptions &o)

@@ -14,6 +14,8 @@ class TestCli : public QObject
     Q_OBJECT
 
     QTemporaryDir m_dir;
+    QString m_project;    // made by demoEndToEnd, reused by later cases
+    QString m_version;
 
     struct Run
     {
@@ -77,6 +79,8 @@ private Q_SLOTS:
         // The building blocks agree with the demo: eval of the same model version on the same split.
         const QString project = o.value("project").toString();
         const QString version = QString::number(o.value("training").toObject().value("model_version_id").toInt());
+        m_project = project;
+        m_version = version;
         const Run ev = lepton({"eval", project, "--model", version, "--json"});
         QVERIFY2(ev.exitCode == 0, ev.err.constData());
         QCOMPARE(json(ev).value("accuracy").toDouble(), eval.value("accuracy").toDouble());
@@ -100,6 +104,66 @@ private Q_SLOTS:
         const QJsonObject pyOut = QJsonDocument::fromJson(py.readAllStandardOutput()).object();
         QCOMPARE(pyOut.value("shape").toArray(), QJsonArray({4, 10}));
         QCOMPARE(pyOut.value("labels").toArray().size(), 10);
+    }
+
+    void packageRoundTrip()
+    {
+        QVERIFY(!m_project.isEmpty());
+        const QString folder = m_dir.filePath(QStringLiteral("pkg"));
+        Run r = lepton({"export", m_project, "--model", m_version, "--target", "package", "--out", folder, "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject o = json(r);
+        const QStringList files = o.value("files").toVariant().toStringList();
+        for (const char *f : {"model.pt", "labels.json", "preprocess.json", "manifest.json", "verification.json",
+                              "README.md", "samples/expected.json"})
+            QVERIFY2(files.contains(QLatin1String(f)), f);
+        QVERIFY(QFile::exists(folder + ".tar.gz"));
+
+        // Every sample in the package is predicted, from the archive, as the package says it must be.
+        QFile ef(folder + "/samples/expected.json");
+        QVERIFY(ef.open(QIODevice::ReadOnly));
+        const QJsonArray expected = QJsonDocument::fromJson(ef.readAll()).object().value("samples").toArray();
+        QCOMPARE(expected.size(), 10);   // one per digit
+        QStringList args{"predict", folder + ".tar.gz"};
+        for (const QJsonValue &e : expected)
+            args << folder + "/" + e.toObject().value("file").toString();
+        args << "--json";
+        r = lepton(args);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonArray predictions = json(r).value("predictions").toArray();
+        QCOMPARE(predictions.size(), expected.size());
+        int correct = 0;
+        for (int i = 0; i < expected.size(); ++i) {
+            QCOMPARE(predictions[i].toObject().value("label").toString(),
+                     expected[i].toObject().value("predicted_label").toString());
+            correct += expected[i].toObject().value("true_label") == expected[i].toObject().value("predicted_label");
+        }
+        QVERIFY(correct >= 8);
+
+        // A tampered package is refused with a message naming the file.
+        QFile model(folder + "/model.pt");
+        QVERIFY(model.open(QIODevice::Append));
+        model.write("x");
+        model.close();
+        r = lepton({"predict", folder, folder + "/samples/sample_0.png"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("'model.pt' does not match its SHA-256"), r.err.constData());
+        // A corrupt image is named.
+        const QString bad = m_dir.filePath(QStringLiteral("bad.png"));
+        QFile bf(bad);
+        QVERIFY(bf.open(QIODevice::WriteOnly));
+        bf.write("not a png");
+        bf.close();
+        r = lepton({"predict", folder + ".tar.gz", bad});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("bad.png"), r.err.constData());
+        // A truncated archive is refused.
+        QFile::copy(folder + ".tar.gz", m_dir.filePath("cut.tar.gz"));
+        QFile cut(m_dir.filePath("cut.tar.gz"));
+        QVERIFY(cut.resize(cut.size() / 2));
+        r = lepton({"predict", m_dir.filePath("cut.tar.gz"), bad});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("cut.tar.gz"), r.err.constData());
     }
 
     void buildingBlocks()
@@ -128,7 +192,7 @@ private Q_SLOTS:
 
     void helpForEveryCommand()
     {
-        for (const char *cmd : {"demo", "new", "import", "train", "eval", "export", "info"}) {
+        for (const char *cmd : {"demo", "new", "import", "train", "eval", "export", "info", "predict"}) {
             const Run r = lepton({QLatin1String(cmd), "--help"});
             QCOMPARE(r.exitCode, 0);
             QVERIFY2(r.out.contains("Usage:"), cmd);
