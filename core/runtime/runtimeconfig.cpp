@@ -4,6 +4,7 @@
 #include <opencv2/core/utility.hpp>
 #include <torch/torch.h>
 
+#include <QFileInfo>
 #include <QMutex>
 #include <QThread>
 
@@ -23,7 +24,7 @@ void detectBlas(RuntimeInfo &info, int threads)
     void *dgemm = dlsym(RTLD_DEFAULT, "dgemm_");
     Dl_info where{};
     if (dgemm && dladdr(dgemm, &where) && where.dli_fname)
-        info.blasLibrary = QString::fromLocal8Bit(where.dli_fname);
+        info.blasLibrary = QFileInfo(QString::fromLocal8Bit(where.dli_fname)).canonicalFilePath();   // through alternatives
     using SetThreads = void (*)(int);
     auto setThreads = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
     info.openBlas = setThreads != nullptr;

@@ -1,0 +1,397 @@
+#include "datadock.h"
+
+#include "importdialog.h"
+#include "projectcontext.h"
+#include "recordtext.h"
+
+#include "project/projectstore.h"
+
+#include <QComboBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QListView>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSplitter>
+#include <QStandardItemModel>
+#include <QTableWidget>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+
+#include <array>
+#include <optional>
+
+namespace lepton {
+
+struct DataDock::Job
+{
+    QString source;
+    std::optional<Result<ImportedDataset>> imported;
+    std::optional<Result<qint64>> datasetId;
+};
+
+QImage sampleImage(const SampleRecord &sample, int channels, int height, int width)
+{
+    const qsizetype plane = qsizetype(height) * width;
+    if (height <= 0 || width <= 0 || sample.pixels.size() < plane * channels)
+        return {};
+    const auto *src = reinterpret_cast<const uchar *>(sample.pixels.constData());
+    if (channels == 1) {
+        QImage image(width, height, QImage::Format_Grayscale8);
+        for (int y = 0; y < height; ++y)
+            memcpy(image.scanLine(y), src + qsizetype(y) * width, width);
+        return image;
+    }
+    QImage image(width, height, QImage::Format_RGB888);
+    for (int y = 0; y < height; ++y) {
+        uchar *line = image.scanLine(y);
+        for (int x = 0; x < width; ++x) {
+            const qsizetype at = qsizetype(y) * width + x;
+            line[3 * x + 0] = src[2 * plane + at];   // BGR planes -> RGB pixels
+            line[3 * x + 1] = src[plane + at];
+            line[3 * x + 2] = src[at];
+        }
+    }
+    return image;
+}
+
+DataDock::DataDock(ProjectContext *project, QWidget *parent)
+    : QDockWidget(tr("Data"), parent)
+    , m_project(project)
+    , m_datasetCombo(new QComboBox)
+    , m_summary(new QLabel)
+    , m_error(new QLabel)
+    , m_classTable(new QTableWidget)
+    , m_splitCombo(new QComboBox)
+    , m_thumbnailNote(new QLabel)
+    , m_thumbnails(new QListView)
+    , m_thumbnailModel(new QStandardItemModel(this))
+    , m_importButton(new QPushButton(tr("Import dataset…")))
+    , m_cancelButton(new QPushButton(tr("Cancel")))
+    , m_importProgress(new QProgressBar)
+    , m_importStatus(new QLabel)
+{
+    setObjectName("dataDock");
+    m_datasetCombo->setObjectName("dataDatasetCombo");
+    m_summary->setObjectName("dataSummary");
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->setObjectName("dataError");
+    m_error->setWordWrap(true);
+    m_error->setStyleSheet("color: #b00020;");
+    m_error->hide();
+
+    m_classTable->setObjectName("dataClassTable");
+    m_classTable->setColumnCount(5);
+    m_classTable->setHorizontalHeaderLabels(
+        {tr("Class"), tr("Samples"), tr("Train"), tr("Validation"), tr("Test")});
+    m_classTable->verticalHeader()->hide();
+    m_classTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_classTable->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+
+    m_splitCombo->setObjectName("dataSplitCombo");
+    m_splitCombo->addItem(tr("All splits"), -1);
+    for (Split s : {Split::Train, Split::Validation, Split::Test})
+        m_splitCombo->addItem(splitName(s), int(s));
+
+    m_thumbnails->setObjectName("dataThumbnails");
+    m_thumbnails->setViewMode(QListView::IconMode);
+    m_thumbnails->setIconSize(QSize(40, 40));
+    m_thumbnails->setGridSize(QSize(52, 64));
+    m_thumbnails->setResizeMode(QListView::Adjust);
+    m_thumbnails->setMovement(QListView::Static);
+    m_thumbnails->setUniformItemSizes(true);
+    m_thumbnails->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_thumbnails->setModel(m_thumbnailModel);
+
+    m_importButton->setObjectName("dataImportButton");
+    m_cancelButton->setObjectName("dataImportCancelButton");
+    m_importProgress->setObjectName("dataImportProgress");
+    m_importStatus->setObjectName("dataImportStatus");
+    m_importStatus->setWordWrap(true);
+    m_importStatus->setTextFormat(Qt::RichText);
+    m_importProgress->hide();
+    m_cancelButton->hide();
+
+    auto top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("Dataset:")));
+    top->addWidget(m_datasetCombo, 1);
+    top->addWidget(m_importButton);
+    auto importRow = new QHBoxLayout;
+    importRow->addWidget(m_importProgress, 1);
+    importRow->addWidget(m_cancelButton);
+
+    auto classBox = new QWidget;
+    auto classLayout = new QVBoxLayout(classBox);
+    classLayout->setContentsMargins(0, 0, 0, 0);
+    classLayout->addWidget(new QLabel(tr("Classes")));
+    classLayout->addWidget(m_classTable);
+
+    auto thumbBox = new QWidget;
+    auto thumbLayout = new QVBoxLayout(thumbBox);
+    thumbLayout->setContentsMargins(0, 0, 0, 0);
+    auto thumbHeader = new QHBoxLayout;
+    thumbHeader->addWidget(new QLabel(tr("Samples")));
+    thumbHeader->addWidget(m_splitCombo);
+    thumbHeader->addWidget(m_thumbnailNote, 1);
+    thumbLayout->addLayout(thumbHeader);
+    thumbLayout->addWidget(m_thumbnails);
+
+    auto splitter = new QSplitter(Qt::Horizontal);
+    splitter->addWidget(classBox);
+    splitter->addWidget(thumbBox);
+    splitter->setStretchFactor(0, 2);
+    splitter->setStretchFactor(1, 3);
+
+    auto body = new QWidget;
+    auto layout = new QVBoxLayout(body);
+    layout->addLayout(top);
+    layout->addLayout(importRow);
+    layout->addWidget(m_importStatus);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_error);
+    layout->addWidget(splitter, 1);
+    setWidget(body);
+
+    connect(m_project, &ProjectContext::projectChanged, this, &DataDock::reloadDatasets);
+    connect(m_project, &ProjectContext::contentsChanged, this, &DataDock::reloadDatasets);
+    connect(m_project, &ProjectContext::projectChanged, this, [this] {
+        stopAndWait();
+        m_importStatus->clear();
+        m_importButton->setEnabled(m_project->isOpen());
+    });
+    connect(m_datasetCombo, &QComboBox::currentIndexChanged, this, &DataDock::showCurrent);
+    connect(m_importButton, &QPushButton::clicked, this, &DataDock::startImport);
+    connect(m_cancelButton, &QPushButton::clicked, this, [this] { m_cancel.cancel(); });
+    connect(&m_watcher, &QFutureWatcher<void>::finished, this, &DataDock::finishImport);
+    m_importButton->setEnabled(m_project->isOpen());
+    connect(m_splitCombo, &QComboBox::currentIndexChanged, this, &DataDock::showCurrent);
+    reloadDatasets();
+}
+
+DataDock::~DataDock()
+{
+    stopAndWait();
+}
+
+void DataDock::stopAndWait()
+{
+    if (!m_watcher.isRunning())
+        return;
+    m_cancel.cancel();
+    m_watcher.waitForFinished();
+}
+
+void DataDock::startImport()
+{
+    if (m_watcher.isRunning() || !m_project->isOpen())
+        return;
+    ImportDialog dialog(this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    m_cancel = CancelToken();
+    m_job = std::make_shared<Job>();
+    m_job->source = dialog.path();
+    m_importButton->setEnabled(false);
+    m_cancelButton->show();
+    m_importProgress->show();
+    m_importProgress->setRange(0, 0);
+    m_importStatus->setText(tr("Importing %1…").arg(dialog.path().toHtmlEscaped()));
+    ProgressFn progress = [this](qint64 done, qint64 total, const QString &) {
+        QMetaObject::invokeMethod(this, [this, done, total] {
+            m_importProgress->setRange(0, int(std::max<qint64>(1, total)));
+            m_importProgress->setValue(int(std::min(done, total)));
+        }, Qt::QueuedConnection);
+    };
+    const bool folder = dialog.source() == ImportDialog::Source::ImageFolder;
+    m_watcher.setFuture(QtConcurrent::run([job = m_job, folder, options = dialog.options(),
+                                           path = m_project->path(), progress,
+                                           cancel = m_cancel] {
+        job->imported = folder ? importImageFolder(job->source, options, progress, cancel)
+                               : importDigitSheet(job->source, options, progress, cancel);
+        if (!*job->imported || cancel.isCancelled())
+            return;
+        // This worker thread needs its own connection to the project.
+        auto store = ProjectStore::open(path);
+        if (!store) {
+            job->datasetId = Result<qint64>::failure(store.error());
+            return;
+        }
+        job->datasetId = importIntoProject(*store.value(), job->imported->value());
+    }));
+}
+
+void DataDock::finishImport()
+{
+    m_importButton->setEnabled(m_project->isOpen());
+    m_cancelButton->hide();
+    m_importProgress->hide();
+    if (!m_job || !m_job->imported)
+        return;
+    if (!*m_job->imported) {
+        m_importStatus->setText(tr("<span style='color:#b00020'>Import of %1 failed: %2</span>")
+                                    .arg(m_job->source.toHtmlEscaped(),
+                                         m_job->imported->error().toHtmlEscaped()));
+        return;
+    }
+    if (!m_job->datasetId) {
+        m_importStatus->setText(tr("Import of %1 cancelled.").arg(m_job->source.toHtmlEscaped()));
+        return;
+    }
+    if (!*m_job->datasetId) {
+        m_importStatus->setText(tr("<span style='color:#b00020'>Storing %1 failed: %2</span>")
+                                    .arg(m_job->source.toHtmlEscaped(),
+                                         m_job->datasetId->error().toHtmlEscaped()));
+        return;
+    }
+    const ImportedDataset &data = m_job->imported->value();
+    QString text = tr("Imported %1 samples from %2.").arg(data.samples.size()).arg(m_job->source);
+    if (!data.issues.isEmpty()) {
+        QStringList skipped;
+        for (int i = 0; i < std::min<qsizetype>(5, data.issues.size()); ++i)
+            skipped << QStringLiteral("%1: %2").arg(data.issues[i].path, data.issues[i].reason);
+        text += tr(" Skipped %1 file(s), e.g. %2").arg(data.issues.size()).arg(skipped.join("; "));
+    }
+    m_importStatus->setText(text.toHtmlEscaped());
+    m_project->notifyContentsChanged();
+    showDataset(m_job->datasetId->value());
+}
+
+qint64 DataDock::currentDatasetId() const
+{
+    return comboId(m_datasetCombo);
+}
+
+void DataDock::showDataset(qint64 datasetId)
+{
+    selectComboId(m_datasetCombo, datasetId);
+}
+
+void DataDock::reloadDatasets()
+{
+    const qint64 previous = currentDatasetId();
+    {
+        const QSignalBlocker blocker(m_datasetCombo);
+        m_datasetCombo->clear();
+        if (ProjectStore *store = m_project->store()) {
+            auto list = store->datasets();
+            if (list) {
+                for (const DatasetInfo &d : list.value())
+                    m_datasetCombo->addItem(datasetText(d), d.id);
+            } else {
+                m_error->setText(list.error());
+                m_error->show();
+            }
+        }
+        if (!selectComboId(m_datasetCombo, previous) && m_datasetCombo->count() > 0)
+            m_datasetCombo->setCurrentIndex(0);
+    }
+    // Contents changes (a new run, say) need no reload of an unchanged dataset view.
+    if (previous == 0 || previous != currentDatasetId() || m_classTable->rowCount() == 0)
+        showCurrent();
+}
+
+void DataDock::showCurrent()
+{
+    m_classTable->setRowCount(0);
+    m_thumbnailModel->clear();
+    m_thumbnailNote->clear();
+    m_error->hide();
+    ProjectStore *store = m_project->store();
+    const qint64 id = currentDatasetId();
+    if (!store || id == 0) {
+        m_summary->setText(store ? tr("This project has no datasets.") : QString());
+        return;
+    }
+    auto dataset = store->dataset(id);
+    if (!dataset) {
+        m_summary->clear();
+        m_error->setText(dataset.error());
+        m_error->show();
+        return;
+    }
+    const DatasetInfo &info = dataset.value();
+    m_summary->setText(tr("<b>%1</b> — %2 from %3<br>Input %4×%5×%6 (channels×height×width), "
+                          "%7 samples: %8 train, %9 validation, %10 test (split seed %11)")
+                           .arg(info.name.toHtmlEscaped(), info.kind, info.source.toHtmlEscaped())
+                           .arg(info.channels)
+                           .arg(info.height)
+                           .arg(info.width)
+                           .arg(info.sampleCount())
+                           .arg(info.splitCounts[0])
+                           .arg(info.splitCounts[1])
+                           .arg(info.splitCounts[2])
+                           .arg(info.splitSeed));
+
+    // Per-class counts per split come from the labels (no pixels needed).
+    QVector<std::array<int, 3>> perSplit(info.classes.size(), {0, 0, 0});
+    auto labels = store->samples(id, std::nullopt, false);
+    if (labels) {
+        for (const SampleRecord &s : labels.value()) {
+            if (s.label >= 0 && s.label < perSplit.size())
+                ++perSplit[s.label][int(s.split)];
+        }
+    }
+    m_classTable->setRowCount(info.classes.size());
+    for (int c = 0; c < info.classes.size(); ++c) {
+        const int total = c < info.classCounts.size()
+                              ? info.classCounts[c]
+                              : perSplit[c][0] + perSplit[c][1] + perSplit[c][2];
+        m_classTable->setItem(c, 0, new QTableWidgetItem(info.classes[c]));
+        const QList<int> counts{total, perSplit[c][0], perSplit[c][1], perSplit[c][2]};
+        for (int k = 0; k < counts.size(); ++k) {
+            auto item = new QTableWidgetItem(QString::number(counts[k]));
+            item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            m_classTable->setItem(c, k + 1, item);
+        }
+    }
+    if (!labels) {
+        m_error->setText(labels.error());
+        m_error->show();
+        return;
+    }
+    loadThumbnails(info);
+}
+
+void DataDock::loadThumbnails(const DatasetInfo &info)
+{
+    const int splitValue = m_splitCombo->currentData().toInt();
+    std::optional<Split> split;
+    if (splitValue >= 0)
+        split = Split(splitValue);
+    // Samples come back in import order (grouped by class); to show every class, read all of
+    // a small dataset and take evenly spaced ones. Large datasets show the first ones only.
+    const qint64 total = split ? info.splitCounts[int(*split)] : info.sampleCount();
+    const qint64 bytes = total * info.channels * info.height * info.width;
+    const bool spread = total > MaxThumbnails && bytes <= 64ll * 1024 * 1024;
+    auto samples = m_project->store()->samples(info.id, split, true, spread ? -1 : MaxThumbnails);
+    if (!samples) {
+        m_error->setText(samples.error());
+        m_error->show();
+        return;
+    }
+    QVector<SampleRecord> shown;
+    if (spread) {
+        const double step = double(samples->size()) / MaxThumbnails;
+        for (int i = 0; i < MaxThumbnails; ++i)
+            shown << samples->at(qsizetype(i * step));
+    } else {
+        shown = samples.value();
+    }
+    for (const SampleRecord &s : shown) {
+        const QImage image = sampleImage(s, info.channels, info.height, info.width);
+        const QString label = info.classes.value(s.label, QString::number(s.label));
+        auto item = new QStandardItem(label);
+        if (!image.isNull())
+            item->setIcon(QIcon(QPixmap::fromImage(
+                image.scaled(40, 40, Qt::KeepAspectRatio, Qt::FastTransformation))));
+        item->setToolTip(QStringLiteral("%1\nclass %2, %3").arg(s.path, label, splitName(s.split)));
+        m_thumbnailModel->appendRow(item);
+    }
+    m_thumbnailNote->setText(spread ? tr("%1 of %2, evenly spaced").arg(shown.size()).arg(total)
+                                    : tr("first %1 of %2").arg(shown.size()).arg(total));
+}
+
+} // namespace lepton
