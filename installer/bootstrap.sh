@@ -26,7 +26,7 @@ packages=(
   # GUI tests and screenshots
   xvfb xauth
   # reference checks only (never part of the product)
-  python3 python3-torch python3-sklearn python3-numpy
+  python3 python3-torch python3-sklearn python3-numpy python3-onnx
 )
 
 install_packages() {

@@ -2,6 +2,9 @@
 
 #include "data/importer.h"
 #include "deploy/deploymentpackage.h"
+#include "deploy/onnxexport.h"
+#include "deploy/packagemodel.h"
+#include "deploy/packageserver.h"
 #include "graph/modelgraph.h"
 #include "pipeline/demopipeline.h"
 #include "project/projectstore.h"
@@ -13,6 +16,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTextStream>
+#include <QTimer>
 
 #include <csignal>
 
@@ -436,13 +440,6 @@ int cmdEval(const QStringList &args)
     return Ok;
 }
 
-QJsonObject verificationToJson(const ExportVerification &v)
-{
-    return QJsonObject{{"samples", double(v.samples)},          {"max_abs_diff", v.maxAbsDiff},
-                       {"mean_abs_diff", v.meanAbsDiff},         {"top1_agreement", v.top1Agreement},
-                       {"exported_accuracy", v.exportedAccuracy}, {"passed", v.passed}};
-}
-
 int cmdExport(const QStringList &args)
 {
     Parsed p;
@@ -451,8 +448,10 @@ int cmdExport(const QStringList &args)
                         QStringLiteral("Output: a file for torchscript, a new folder for package (plus FOLDER.tar.gz)."),
                         QStringLiteral("PATH")});
     p.parser.addOption({{QStringLiteral("target"), QStringLiteral("format")},
-                        QStringLiteral("torchscript (default) or package."), QStringLiteral("TARGET"),
+                        QStringLiteral("torchscript (default), onnx or package."), QStringLiteral("TARGET"),
                         QStringLiteral("torchscript")});
+    p.parser.addOption({QStringLiteral("opset"), QStringLiteral("ONNX opset, 11..17 (default 13)."), QStringLiteral("N"),
+                        QString::number(OnnxDefaultOpset)});
     if (int rc = parse(p, QStringLiteral("export"),
                        QStringLiteral("Export a model version and verify the written files against the live model."),
                        args, {QStringLiteral("PROJECT")});
@@ -474,7 +473,8 @@ int cmdExport(const QStringList &args)
             return fail(pkg.error());
         if (json) {
             printJson({{"folder", pkg->folder}, {"archive", pkg->archive}, {"files", QJsonArray::fromStringList(pkg->files)},
-                       {"verification", QJsonObject{{"torchscript", verificationToJson(pkg->torchscript.verification)}}}});
+                       {"verification", QJsonObject{{"torchscript", pkg->torchscript.verification.toJson()},
+                                                    {"onnx", pkg->onnx.verification.toJson()}}}});
         } else {
             out() << "wrote package " << pkg->folder << " and " << pkg->archive << "\n";
             for (const QString &f : pkg->files)
@@ -483,15 +483,20 @@ int cmdExport(const QStringList &args)
         }
         return Ok;
     }
-    if (target != QLatin1String("torchscript"))
-        return usageError(p.parser, QStringLiteral("unknown --target '%1' (supported: torchscript, package)").arg(target));
-    auto outcome = exportTorchScript(project, model, outPath, {}, g_cancel);
+    if (target != QLatin1String("torchscript") && target != QLatin1String("onnx"))
+        return usageError(p.parser, QStringLiteral("unknown --target '%1' (supported: torchscript, onnx, package)").arg(target));
+    int opset = OnnxDefaultOpset;
+    QString error;
+    if (!intOption(p.parser, QStringLiteral("opset"), &opset, 1, &error))
+        return usageError(p.parser, error);
+    auto outcome = target == QLatin1String("onnx") ? exportOnnx(project, model, outPath, opset, {}, g_cancel)
+                                                   : exportTorchScript(project, model, outPath, {}, g_cancel);
     if (!outcome)
         return fail(outcome.error());
     const ExportVerification &v = outcome->verification;
     if (json) {
         printJson({{"export_id", outcome->exportId}, {"path", outcome->path}, {"sha256", outcome->sha256},
-                   {"bytes", double(outcome->bytes)}, {"verification", verificationToJson(v)}});
+                   {"bytes", double(outcome->bytes)}, {"verification", v.toJson()}});
     } else {
         out() << "wrote " << outcome->path << " (" << outcome->bytes << " bytes, sha256 " << outcome->sha256 << ")\n"
               << "verified on " << v.samples << " samples: max |diff| " << v.maxAbsDiff << ", top-1 agreement "
@@ -501,15 +506,23 @@ int cmdExport(const QStringList &args)
     return Ok;
 }
 
+QJsonObject predictionToJson(const Prediction &pr)
+{
+    QJsonArray probs;
+    for (float v : pr.probabilities)
+        probs.append(double(v));
+    return QJsonObject{{"input", pr.input}, {"label", pr.labelName}, {"index", pr.label},
+                       {"confidence", double(pr.probabilities.value(pr.label))}, {"probabilities", probs}};
+}
+
 int cmdPredict(const QStringList &args)
 {
     Parsed p;
-    QStringList argv = args;
     // PACKAGE plus one or more images: checked below, since the count varies.
     if (int rc = parse(p, QStringLiteral("predict"),
                        QStringLiteral("Classify images with a deployment package (folder or .tar.gz); the package's "
                                       "checksums are verified first."),
-                       argv, {QStringLiteral("PACKAGE")}, true);
+                       args, {QStringLiteral("PACKAGE")}, true);
         rc >= 0)
         return rc;
     const QStringList pos = p.parser.positionalArguments();
@@ -518,16 +531,15 @@ int cmdPredict(const QStringList &args)
     auto pkg = openPackage(pos.first());
     if (!pkg)
         return fail(pkg.error());
-    auto predictions = predictImages(pkg.value(), pos.mid(1));
+    auto model = PackageModel::load(pkg.value());
+    if (!model)
+        return fail(model.error());
+    auto predictions = model.value()->predictFiles(pos.mid(1));
     if (!predictions)
         return fail(predictions.error());
     QJsonArray rows;
     for (const Prediction &pr : predictions.value()) {
-        QJsonArray probs;
-        for (float v : pr.probabilities)
-            probs.append(double(v));
-        rows.append(QJsonObject{{"input", pr.input}, {"label", pr.labelName}, {"index", pr.label},
-                                {"confidence", double(pr.probabilities.value(pr.label))}, {"probabilities", probs}});
+        rows.append(predictionToJson(pr));
         if (!p.parser.isSet(p.json))
             out() << pr.input << "\t" << pr.labelName << "\t" << QString::number(pr.probabilities.value(pr.label), 'f', 4)
                   << "\n";
@@ -535,6 +547,63 @@ int cmdPredict(const QStringList &args)
     if (p.parser.isSet(p.json))
         printJson({{"package", pkg->folder}, {"predictions", rows}});
     out() << Qt::flush;
+    return Ok;
+}
+
+int cmdServe(const QStringList &args)
+{
+    Parsed p;
+    p.parser.addOption({QStringLiteral("host"), QStringLiteral("Address to bind (default 127.0.0.1)."),
+                        QStringLiteral("ADDR"), QStringLiteral("127.0.0.1")});
+    p.parser.addOption({QStringLiteral("port"), QStringLiteral("Port (default 8080; 0 picks a free one)."),
+                        QStringLiteral("N"), QStringLiteral("8080")});
+    p.parser.addOption({QStringLiteral("max-body"), QStringLiteral("Largest request body in bytes (default 8 MiB)."),
+                        QStringLiteral("BYTES"), QString::number(8 * 1024 * 1024)});
+    p.parser.addOption({QStringLiteral("token-env"),
+                        QStringLiteral("Require 'Authorization: Bearer <token>' with the token read from this "
+                                       "environment variable."),
+                        QStringLiteral("VAR")});
+    if (int rc = parse(p, QStringLiteral("serve"),
+                       QStringLiteral("Serve a deployment package over HTTP: POST /v1/predict, GET /v1/health, "
+                                      "GET /v1/model, GET /metrics. The package's checksums are verified first."),
+                       args, {QStringLiteral("PACKAGE")});
+        rc >= 0)
+        return rc;
+    ServeOptions options;
+    if (!options.host.setAddress(p.parser.value(QStringLiteral("host"))))
+        return usageError(p.parser, QStringLiteral("--host must be an IP address"));
+    bool ok = false;
+    const int port = p.parser.value(QStringLiteral("port")).toInt(&ok);
+    if (!ok || port < 0 || port > 65535)
+        return usageError(p.parser, QStringLiteral("--port must be 0..65535"));
+    options.port = quint16(port);
+    options.maxBodyBytes = p.parser.value(QStringLiteral("max-body")).toLongLong(&ok);
+    if (!ok || options.maxBodyBytes < 1)
+        return usageError(p.parser, QStringLiteral("--max-body must be a positive number of bytes"));
+    if (p.parser.isSet(QStringLiteral("token-env"))) {
+        options.bearerToken = qEnvironmentVariable(qPrintable(p.parser.value(QStringLiteral("token-env"))));
+        if (options.bearerToken.isEmpty())
+            return usageError(p.parser, QStringLiteral("environment variable %1 is empty").arg(p.parser.value(QStringLiteral("token-env"))));
+    }
+    auto pkg = openPackage(p.parser.positionalArguments().first());
+    if (!pkg)
+        return fail(pkg.error());
+    auto model = PackageModel::load(pkg.value());
+    if (!model)
+        return fail(model.error());
+    auto server = PackageServer::start(model.value(), options);
+    if (!server)
+        return fail(server.error());
+    out() << "listening on http://" << options.host.toString() << ":" << server.value()->port() << "\n" << Qt::flush;
+    // SIGINT/SIGTERM only set a flag; the event loop checks it.
+    QTimer stopCheck;
+    QObject::connect(&stopCheck, &QTimer::timeout, &stopCheck, [] {
+        if (g_cancel.isCancelled())
+            QCoreApplication::quit();
+    });
+    stopCheck.start(200);
+    QCoreApplication::exec();
+    err() << "lepton serve: stopped" << Qt::endl;
     return Ok;
 }
 
@@ -605,8 +674,9 @@ QString usage()
         "  import   import a digit sheet or an image folder as a dataset\n"
         "  train    train a model on a dataset\n"
         "  eval     evaluate a model version on a split\n"
-        "  export   export a model version: TorchScript file or deployment package (verified)\n"
+        "  export   export a model version: TorchScript, ONNX or a deployment package (verified)\n"
         "  predict  classify images with a deployment package (no project needed)\n"
+        "  serve    serve a deployment package over HTTP\n"
         "  info     list what a project holds\n\n"
         "exit codes: 0 success, 1 the work failed, 2 bad command line\n");
 }
@@ -629,6 +699,8 @@ int runCommand(const QString &command, const QStringList &arguments)
         return cmdInfo(arguments);
     if (command == QLatin1String("predict"))
         return cmdPredict(arguments);
+    if (command == QLatin1String("serve"))
+        return cmdServe(arguments);
     err() << "lepton: unknown command '" << command << "'\n\n" << usage() << Qt::flush;
     return Usage;
 }

@@ -3,6 +3,8 @@
 #include "data/internal/imageconvert.h"
 #include "data/internal/tensors.h"
 #include "deploy/internal/tarball.h"
+#include "deploy/internal/verification.h"
+#include "deploy/onnxexport.h"
 #include "graph/internal/graphmodule.h"
 #include "project/projectstore.h"
 #include "runtime/runtimeconfig.h"
@@ -27,27 +29,10 @@ namespace {
 
 constexpr int kSampleCount = 10;
 
-QString sha256Of(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    QCryptographicHash h(QCryptographicHash::Sha256);
-    h.addData(&f);
-    return QString::fromLatin1(h.result().toHex());
-}
-
 bool writeJson(const QString &path, const QJsonDocument &doc)
 {
     QFile f(path);
     return f.open(QIODevice::WriteOnly) && f.write(doc.toJson(QJsonDocument::Indented)) > 0;
-}
-
-QJsonObject verificationJson(const ExportVerification &v)
-{
-    return QJsonObject{{"samples", double(v.samples)},          {"max_abs_diff", v.maxAbsDiff},
-                       {"mean_abs_diff", v.meanAbsDiff},         {"top1_agreement", v.top1Agreement},
-                       {"exported_accuracy", v.exportedAccuracy}, {"passed", v.passed}};
 }
 
 QString opsReadme(const DatasetInfo &ds, const ModelVersionInfo &mv, const QJsonObject &metrics)
@@ -58,6 +43,8 @@ QString opsReadme(const DatasetInfo &ds, const ModelVersionInfo &mv, const QJson
                "Model version %2 trained on dataset \"%3\" (%4 classes: %5).\n\n"
                "## Files\n\n"
                "- `model.pt` — TorchScript; load with `torch::jit::load` (C++) or `torch.jit.load` (Python).\n"
+               "- `model.onnx` — ONNX (opset 13, input `input`, output `logits`, dynamic batch); runs in OpenCV DNN, "
+               "ONNX Runtime, ...\n"
                "- `labels.json` — class names, index = output position.\n"
                "- `preprocess.json` — how to turn an image into the input tensor.\n"
                "- `manifest.json` — package format, lineage, metrics, library versions, SHA-256 of every file.\n"
@@ -108,6 +95,11 @@ Result<PackageOutcome> exportPackage(const QString &projectPath, qint64 modelVer
     if (!ts)
         return R::failure(ts.error());
     out.torchscript = ts.value();
+    auto onnx = exportOnnx(projectPath, modelVersionId, dir.filePath(QStringLiteral("model.onnx")), OnnxDefaultOpset,
+                           progress, cancel);
+    if (!onnx)
+        return R::failure(onnx.error());
+    out.onnx = onnx.value();
 
     auto opened = ProjectStore::open(projectPath);
     if (!opened)
@@ -133,25 +125,17 @@ Result<PackageOutcome> exportPackage(const QString &projectPath, qint64 modelVer
                               {"samples", double(out.torchscript.verification.samples)},
                               {"note", "accuracy of the exported model during verification"}};
 
-    const QJsonObject preprocess{
-        {"input_name", "x"},
-        {"input_shape", QJsonArray{-1, ds.channels, ds.height, ds.width}},
-        {"dtype", "float32"},
-        {"layout", "NCHW"},
-        {"channels", ds.channels},
-        {"height", ds.height},
-        {"width", ds.width},
-        {"channel_order", ds.channels == 1 ? "gray" : "BGR"},
-        {"scale", 1.0 / 255.0},
-        {"mean", QJsonArray{0.0}},
-        {"std", QJsonArray{1.0}},
-        {"resize", "INTER_AREA when shrinking, INTER_LINEAR when growing, to width x height"},
-        {"output", "logits"},
-    };
+    QJsonObject preprocess = preprocessDescription(ds, QStringLiteral("x"));
+    preprocess.insert(QStringLiteral("onnx_input_name"), QStringLiteral("input"));
+    preprocess.insert(QStringLiteral("channels"), ds.channels);
+    preprocess.insert(QStringLiteral("height"), ds.height);
+    preprocess.insert(QStringLiteral("width"), ds.width);
+    preprocess.insert(QStringLiteral("mean"), QJsonArray{0.0});
+    preprocess.insert(QStringLiteral("std"), QJsonArray{1.0});
     if (!writeJson(dir.filePath(QStringLiteral("preprocess.json")), QJsonDocument(preprocess))
         || !writeJson(dir.filePath(QStringLiteral("labels.json")), QJsonDocument(QJsonArray::fromStringList(ds.classes)))
         || !writeJson(dir.filePath(QStringLiteral("verification.json")),
-                      QJsonDocument(QJsonObject{{"torchscript", verificationJson(out.torchscript.verification)},
+                      QJsonDocument(QJsonObject{{"torchscript", out.torchscript.verification.toJson()},
                                                 {"tolerance_abs", 1e-4}})))
         return R::failure(QStringLiteral("cannot write into '%1'").arg(out.folder));
 
@@ -207,7 +191,7 @@ Result<PackageOutcome> exportPackage(const QString &projectPath, qint64 modelVer
         const QString path = it.next();
         const QString rel = dir.relativeFilePath(path);
         out.files << rel;
-        files.insert(rel, QJsonObject{{"sha256", sha256Of(path)}, {"bytes", double(QFileInfo(path).size())}});
+        files.insert(rel, QJsonObject{{"sha256", fileSha256(path)}, {"bytes", double(QFileInfo(path).size())}});
     }
     const RuntimeInfo rt = runtimeInfo();
     const QJsonObject manifest{
@@ -218,7 +202,7 @@ Result<PackageOutcome> exportPackage(const QString &projectPath, qint64 modelVer
          QJsonObject{{"id", mv.id}, {"name", mv.name}, {"run_id", mv.runId}, {"parent_id", mv.parentId},
                      {"architecture_id", mv.architectureId}, {"dataset", ds.name}, {"epoch", mv.epoch}}},
         {"metrics", metrics},
-        {"entry_points", QJsonObject{{"torchscript", "model.pt"}}},
+        {"entry_points", QJsonObject{{"torchscript", "model.pt"}, {"onnx", "model.onnx"}}},
         {"libraries", QJsonObject{{"torch", rt.torchVersion}, {"opencv", rt.opencvVersion},
                                   {"qt", QString::fromLatin1(qVersion())}}},
         {"files", files},
@@ -236,9 +220,11 @@ Result<PackageOutcome> exportPackage(const QString &projectPath, qint64 modelVer
     info.modelVersionId = modelVersionId;
     info.format = QStringLiteral("package");
     info.path = out.archive;
-    info.sha256 = sha256Of(out.archive);
+    info.sha256 = fileSha256(out.archive);
     info.verificationJson = QString::fromUtf8(
-        QJsonDocument(QJsonObject{{"torchscript", verificationJson(out.torchscript.verification)}}).toJson(QJsonDocument::Compact));
+        QJsonDocument(QJsonObject{{"torchscript", out.torchscript.verification.toJson()},
+                                  {"onnx", out.onnx.verification.toJson()}})
+            .toJson(QJsonDocument::Compact));
     if (auto id = store.addExport(info); !id)
         return R::failure(id.error());
     out.seconds = timer.elapsed() / 1000.0;
@@ -284,7 +270,7 @@ Result<DeploymentPackage> openPackage(const QString &folderOrArchive, const QStr
         const QString path = dir.filePath(it.key());
         if (!QFile::exists(path))
             return R::failure(QStringLiteral("package '%1': file '%2' listed in the manifest is missing").arg(pkg.folder, it.key()));
-        if (sha256Of(path) != it.value().toObject().value("sha256").toString())
+        if (fileSha256(path) != it.value().toObject().value("sha256").toString())
             return R::failure(QStringLiteral("package '%1': '%2' does not match its SHA-256 in manifest.json "
                                              "(modified or corrupted); refusing to load it")
                                   .arg(pkg.folder, it.key()));
@@ -302,48 +288,6 @@ Result<DeploymentPackage> openPackage(const QString &folderOrArchive, const QStr
     if ((pkg.channels != 1 && pkg.channels != 3) || pkg.height < 1 || pkg.width < 1 || pkg.labels.isEmpty())
         return R::failure(QStringLiteral("package '%1': preprocess.json or labels.json is incomplete").arg(pkg.folder));
     return pkg;
-}
-
-Result<QVector<Prediction>> predictImages(const DeploymentPackage &package, const QStringList &images)
-{
-    using R = Result<QVector<Prediction>>;
-    if (images.isEmpty())
-        return R::failure(QStringLiteral("no images given"));
-    const qint64 per = qint64(package.channels) * package.height * package.width;
-    torch::Tensor batch = torch::empty({qint64(images.size()), per}, torch::kUInt8);
-    for (int i = 0; i < images.size(); ++i) {
-        cv::Mat img;
-        try {
-            img = cv::imread(images[i].toStdString(), cv::IMREAD_UNCHANGED);
-        } catch (const cv::Exception &e) {
-            return R::failure(QStringLiteral("'%1': %2").arg(images[i], QString::fromStdString(e.msg)));
-        }
-        if (img.empty())
-            return R::failure(QStringLiteral("'%1': not a readable image").arg(images[i]));
-        const QByteArray px = toModelPixels(img, package.channels, package.width, package.height);
-        std::memcpy(batch.data_ptr<uint8_t>() + i * per, px.constData(), size_t(per));
-    }
-    try {
-        torch::jit::Module m = torch::jit::load(QDir(package.folder).filePath(QStringLiteral("model.pt")).toStdString());
-        m.eval();
-        torch::NoGradGuard noGrad;
-        const torch::Tensor x = batch.to(torch::kFloat32).div_(255.0f).view(
-            {qint64(images.size()), package.channels, package.height, package.width});
-        const torch::Tensor probs = torch::softmax(m.forward({x}).toTensor(), 1).contiguous();
-        QVector<Prediction> out;
-        for (int i = 0; i < images.size(); ++i) {
-            Prediction p;
-            p.input = images[i];
-            p.label = int(probs[i].argmax().item<int64_t>());
-            p.labelName = package.labels.value(p.label);
-            const float *row = probs[i].data_ptr<float>();
-            p.probabilities = QVector<float>(row, row + probs.size(1));
-            out.append(p);
-        }
-        return out;
-    } catch (const std::exception &e) {
-        return R::failure(QStringLiteral("package '%1': %2").arg(package.folder, describeException(e)));
-    }
 }
 
 } // namespace lepton

@@ -19,6 +19,7 @@ struct PackageOutcome
     QString archive;
     QStringList files;           // relative to folder, all listed in manifest.json
     ExportOutcome torchscript;
+    ExportOutcome onnx;
     double seconds = 0;
 };
 

@@ -1,6 +1,7 @@
 #include "deploy/torchscriptexport.h"
 
 #include "data/internal/tensors.h"
+#include "deploy/internal/verification.h"
 #include "graph/internal/graphmodule.h"
 #include "project/projectstore.h"
 
@@ -16,40 +17,12 @@ namespace lepton {
 
 using namespace Internal;
 
-namespace {
-
-constexpr qint64 kVerifySamples = 1000;
-constexpr double kMaxAllowedDiff = 1e-4;
-
-QString fileSha256(const QString &path)
+QJsonObject ExportVerification::toJson() const
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    QCryptographicHash h(QCryptographicHash::Sha256);
-    h.addData(&f);
-    return QString::fromLatin1(h.result().toHex());
+    return QJsonObject{{"samples", double(samples)},          {"max_abs_diff", maxAbsDiff},
+                       {"mean_abs_diff", meanAbsDiff},         {"top1_agreement", top1Agreement},
+                       {"exported_accuracy", exportedAccuracy}, {"passed", passed}};
 }
-
-// Everything a caller needs to feed the model: stored inside model.pt as an extra file.
-QJsonObject preprocessDescription(const DatasetInfo &ds)
-{
-    return QJsonObject{
-        {"input_name", "x"},
-        {"input_shape", QJsonArray{-1, ds.channels, ds.height, ds.width}},
-        {"dtype", "float32"},
-        {"layout", "NCHW"},
-        {"channel_order", ds.channels == 1 ? "gray" : "BGR"},
-        {"scale", "pixel / 255.0 (values in [0, 1])"},
-        {"resize", QStringLiteral("to %1x%2 (OpenCV INTER_AREA when shrinking, INTER_LINEAR when growing)")
-                       .arg(ds.width)
-                       .arg(ds.height)},
-        {"output", "logits, one per class (apply softmax for probabilities)"},
-        {"labels", QJsonArray::fromStringList(ds.classes)},
-    };
-}
-
-} // namespace
 
 Result<ExportOutcome> exportTorchScript(const QString &projectPath, qint64 modelVersionId, const QString &outPath,
                                         const ProgressFn &progress, const CancelToken &cancel)
@@ -76,7 +49,8 @@ Result<ExportOutcome> exportTorchScript(const QString &projectPath, qint64 model
         if (!script)
             return R::failure(script.error());
         torch::jit::ExtraFilesMap extra;
-        extra["preprocess.json"] = QJsonDocument(preprocessDescription(loaded->dataset)).toJson().toStdString();
+        extra["preprocess.json"] =
+            QJsonDocument(preprocessDescription(loaded->dataset, QStringLiteral("x"))).toJson().toStdString();
         script->save(tmpPath.toStdString(), extra);
         report(progress, 2, 4, QStringLiteral("export"));
         if (cancel.isCancelled()) {
@@ -87,29 +61,16 @@ Result<ExportOutcome> exportTorchScript(const QString &projectPath, qint64 model
         // Verification: the written file, loaded by the consuming runtime, against the live model.
         torch::jit::Module reloaded = torch::jit::load(tmpPath.toStdString());
         reloaded.eval();
-        auto data = loadSplit(store, loaded->dataset, Split::Test);
-        if (!data)
-            return R::failure(data.error());
-        if (data->size() == 0)
-            data = loadSplit(store, loaded->dataset, Split::Validation);
-        const qint64 n = std::min<qint64>(data->size(), kVerifySamples);
-        if (n == 0)
-            return R::failure(QStringLiteral("cannot verify the export: dataset '%1' has no test or validation samples")
-                                  .arg(loaded->dataset.name));
+        auto samples = verificationSamples(store, loaded->dataset);
+        if (!samples) {
+            QFile::remove(tmpPath);
+            return R::failure(samples.error());
+        }
         torch::NoGradGuard noGrad;
-        const torch::Tensor x = data->images.slice(0, 0, n);
-        const torch::Tensor y = data->labels.slice(0, 0, n);
-        const torch::Tensor live = loaded->module->forward(x);
-        const torch::Tensor exported = reloaded.forward({x}).toTensor();
-        const torch::Tensor diff = (live - exported).abs();
-        ExportVerification &v = out.verification;
-        v.samples = n;
-        v.maxAbsDiff = diff.max().item<double>();
-        v.meanAbsDiff = diff.mean().item<double>();
-        const torch::Tensor exportedPred = exported.argmax(1);
-        v.top1Agreement = exportedPred.eq(live.argmax(1)).to(torch::kFloat64).mean().item<double>();
-        v.exportedAccuracy = exportedPred.eq(y).to(torch::kFloat64).mean().item<double>();
-        v.passed = v.maxAbsDiff <= kMaxAllowedDiff && v.top1Agreement == 1.0;
+        OutputComparison comparison;
+        comparison.add(loaded->module->forward(samples->images), reloaded.forward({samples->images}).toTensor(),
+                       samples->labels);
+        out.verification = comparison.result();
         report(progress, 3, 4, QStringLiteral("verify"));
     } catch (const std::exception &e) {
         QFile::remove(tmpPath);
@@ -126,32 +87,10 @@ Result<ExportOutcome> exportTorchScript(const QString &projectPath, qint64 model
                               .arg(out.verification.top1Agreement)
                               .arg(out.verification.samples));
     }
-    QFile::remove(target.absoluteFilePath());
-    if (!QFile::rename(tmpPath, target.absoluteFilePath()))
-        return R::failure(QStringLiteral("cannot move the export to '%1'").arg(target.absoluteFilePath()));
-    out.path = target.absoluteFilePath();
-    out.sha256 = fileSha256(out.path);
-    out.bytes = QFileInfo(out.path).size();
-
-    const ExportVerification &v = out.verification;
-    ExportInfo info;
-    info.modelVersionId = modelVersionId;
-    info.format = QStringLiteral("torchscript");
-    info.path = out.path;
-    info.sha256 = out.sha256;
-    info.verificationJson = QString::fromUtf8(
-        QJsonDocument(QJsonObject{{"runtime", "torch::jit::load"},
-                                  {"samples", double(v.samples)},
-                                  {"max_abs_diff", v.maxAbsDiff},
-                                  {"mean_abs_diff", v.meanAbsDiff},
-                                  {"top1_agreement", v.top1Agreement},
-                                  {"exported_accuracy", v.exportedAccuracy},
-                                  {"passed", v.passed}})
-            .toJson(QJsonDocument::Compact));
-    auto id = store.addExport(info);
-    if (!id)
-        return R::failure(id.error());
-    out.exportId = id.value();
+    if (auto st = publishExport(store, modelVersionId, QStringLiteral("torchscript"), tmpPath,
+                                target.absoluteFilePath(), QJsonObject{{"runtime", "torch::jit::load"}}, out);
+        !st)
+        return R::failure(st.error());
     out.seconds = timer.elapsed() / 1000.0;
     report(progress, 4, 4, QStringLiteral("export"));
     return out;
@@ -160,13 +99,9 @@ Result<ExportOutcome> exportTorchScript(const QString &projectPath, qint64 model
 namespace {
 Result<torch::Tensor> makeInput(const QVector<float> &input, const QVector<qint64> &shape)
 {
-    std::vector<int64_t> sizes(shape.begin(), shape.end());
-    qint64 count = 1;
-    for (qint64 s : shape)
-        count *= s;
-    if (shape.isEmpty() || count != input.size())
-        return Result<torch::Tensor>::failure(
-            QStringLiteral("input has %1 values, shape needs %2").arg(input.size()).arg(count));
+    if (auto st = checkInputShape(input, shape); !st)
+        return Result<torch::Tensor>::failure(st.error());
+    const std::vector<int64_t> sizes(shape.begin(), shape.end());
     return torch::from_blob(const_cast<float *>(input.constData()), sizes, torch::kFloat32).clone();
 }
 

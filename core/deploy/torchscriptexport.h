@@ -4,6 +4,7 @@
 #include "common/progress.h"
 #include "common/result.h"
 
+#include <QJsonObject>
 #include <QVector>
 
 namespace lepton {
@@ -16,6 +17,8 @@ struct ExportVerification
     double top1Agreement = 0;     // fraction of samples where exported and live argmax agree
     double exportedAccuracy = 0;  // accuracy of the exported file on those samples
     bool passed = false;
+
+    QJsonObject toJson() const;
 };
 
 struct ExportOutcome

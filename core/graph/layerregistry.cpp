@@ -1,11 +1,18 @@
 #include "graph/layerregistry.h"
 
+#include "graph/internal/onnxlayers.h"
 #include "graph/internal/torchlayers.h"
 
 namespace lepton {
 
 using Internal::BuiltLayer;
+using Internal::OnnxEmitArgs;
+using Internal::OnnxLayerOps;
 using Internal::TorchLayerOps;
+using Internal::addOnnxInitializer;
+using Internal::addOnnxNode;
+using Internal::onnxTensor;
+using Internal::setOnnxAttribute;
 
 QJsonValue layerParam(const GraphNode &node, const QString &name)
 {
@@ -45,6 +52,28 @@ ShapeResult fail(const QString &message) { return ShapeResult::failure(message);
 
 QString intList(int v) { return QStringLiteral("[%1, %1]").arg(v); }
 
+// Emits "<prefix>.<key>" as an initializer and appends its name to `inputs`.
+Status addWeight(const OnnxEmitArgs &a, onnx::GraphProto &g, const char *key, QStringList &inputs)
+{
+    auto t = onnxTensor(a, key);
+    if (!t)
+        return Status::failure(t.error());
+    inputs << a.name(QLatin1Char('.') + QLatin1String(key));
+    addOnnxInitializer(g, inputs.last(), t.value());
+    return success();
+}
+
+// An ONNX operator with one input and no attributes: activations, Identity.
+std::shared_ptr<OnnxLayerOps> unaryOnnx(const char *opType)
+{
+    auto ops = std::make_shared<OnnxLayerOps>();
+    ops->emit = [opType](const OnnxEmitArgs &a, onnx::GraphProto &g) {
+        addOnnxNode(g, opType, {a.inputs[0]}, a.output, a.node.id);
+        return success();
+    };
+    return ops;
+}
+
 ShapeResult needRank(const TensorShape &s, int rank, const QString &what)
 {
     if (s.dims.size() != rank)
@@ -54,7 +83,7 @@ ShapeResult needRank(const TensorShape &s, int rank, const QString &what)
 
 // Same shape out as in: activations and dropout.
 LayerType elementwise(const QString &name, const QString &description, const char *scriptFn,
-                      std::function<torch::Tensor(const torch::Tensor &)> fn)
+                      std::function<torch::Tensor(const torch::Tensor &)> fn, const char *onnxOp)
 {
     LayerType t;
     t.name = name;
@@ -69,6 +98,7 @@ LayerType elementwise(const QString &name, const QString &description, const cha
         return script.arg(in[0]);
     };
     t.torch = ops;
+    t.onnx = unaryOnnx(onnxOp);
     return t;
 }
 
@@ -87,7 +117,7 @@ LayerType inputLayer()
             return fail(QStringLiteral("channels, height and width must be >= 1 (got %1, %2, %3)").arg(c).arg(h).arg(w));
         return ShapeResult(LayerShapeInfo{TensorShape{{c, h, w}}, 0, 0, 0});
     };
-    return t;   // no torch ops: the graph input is the batch itself
+    return t;   // no torch or ONNX ops: the graph input is the batch itself ("input" in ONNX)
 }
 
 LayerType conv2dLayer()
@@ -131,6 +161,24 @@ LayerType conv2dLayer()
                  intList(intParam(n, "stride")), intList(intParam(n, "padding")));
     };
     t.torch = ops;
+    auto onnxOps = std::make_shared<OnnxLayerOps>();
+    onnxOps->emit = [](const OnnxEmitArgs &a, onnx::GraphProto &g) {
+        QStringList ins{a.inputs[0]};
+        if (auto st = addWeight(a, g, "weight", ins); !st)
+            return st;
+        if (boolParam(a.node, "bias"))
+            if (auto st = addWeight(a, g, "bias", ins); !st)
+                return st;
+        const qint64 k = intParam(a.node, "kernel_size"), s = intParam(a.node, "stride"), p = intParam(a.node, "padding");
+        onnx::NodeProto *node = addOnnxNode(g, "Conv", ins, a.output, a.node.id);
+        setOnnxAttribute(node, "kernel_shape", {k, k});
+        setOnnxAttribute(node, "strides", {s, s});
+        setOnnxAttribute(node, "pads", {p, p, p, p});
+        setOnnxAttribute(node, "dilations", {1, 1});
+        setOnnxAttribute(node, "group", qint64(1));
+        return success();
+    };
+    t.onnx = onnxOps;
     return t;
 }
 
@@ -162,6 +210,18 @@ LayerType batchNorm2dLayer()
             .arg(floatParam(n, "eps"), 0, 'g', 17);
     };
     t.torch = ops;
+    auto onnxOps = std::make_shared<OnnxLayerOps>();
+    onnxOps->emit = [](const OnnxEmitArgs &a, onnx::GraphProto &g) {
+        // Inference mode: normalizes with the running statistics, like torch's eval().
+        QStringList ins{a.inputs[0]};
+        for (const char *key : {"weight", "bias", "running_mean", "running_var"})
+            if (auto st = addWeight(a, g, key, ins); !st)
+                return st;
+        onnx::NodeProto *node = addOnnxNode(g, "BatchNormalization", ins, a.output, a.node.id);
+        setOnnxAttribute(node, "epsilon", float(floatParam(a.node, "eps")));
+        return success();
+    };
+    t.onnx = onnxOps;
     return t;
 }
 
@@ -205,6 +265,29 @@ LayerType pool2dLayer(bool max)
                    : QStringLiteral("torch.avg_pool2d(%1, %2, %3, %4, False, True, None)").arg(in[0], k, s, p);
     };
     t.torch = ops;
+    auto onnxOps = std::make_shared<OnnxLayerOps>();
+    onnxOps->emit = [max, stride](const OnnxEmitArgs &a, onnx::GraphProto &g) {
+        const qint64 k = intParam(a.node, "kernel_size"), s = stride(a.node), p = intParam(a.node, "padding");
+        QString in = a.inputs[0];
+        if (!max && p > 0) {
+            // torch's avg_pool2d counts the padded zeros in the mean (count_include_pad). OpenCV 4.6
+            // ignores that attribute, so the zeros are made real with an explicit Pad instead.
+            in = a.name(QStringLiteral("/padded"));
+            const QString pads = a.name(QStringLiteral(".pads"));
+            addOnnxInitializer(g, pads, std::vector<qint64>{0, 0, p, p, 0, 0, p, p});
+            addOnnxNode(g, "Pad", {a.inputs[0], pads}, in, a.node.id + QStringLiteral("/pad"));
+        }
+        const qint64 innerPad = max ? p : 0;
+        onnx::NodeProto *node = addOnnxNode(g, max ? "MaxPool" : "AveragePool", {in}, a.output, a.node.id);
+        setOnnxAttribute(node, "kernel_shape", {k, k});
+        setOnnxAttribute(node, "strides", {s, s});
+        setOnnxAttribute(node, "pads", {innerPad, innerPad, innerPad, innerPad});
+        setOnnxAttribute(node, "ceil_mode", qint64(0));
+        if (!max)
+            setOnnxAttribute(node, "count_include_pad", qint64(1));
+        return success();
+    };
+    t.onnx = onnxOps;
     return t;
 }
 
@@ -227,6 +310,16 @@ LayerType globalAvgPoolLayer()
         return QStringLiteral("torch.mean(%1, [2, 3])").arg(in[0]);
     };
     t.torch = ops;
+    auto onnxOps = std::make_shared<OnnxLayerOps>();
+    onnxOps->emit = [](const OnnxEmitArgs &a, onnx::GraphProto &g) {
+        // GlobalAveragePool keeps N x C x 1 x 1; Flatten (not Reshape) gives N x C at any batch size.
+        const QString pooled = a.name(QStringLiteral("/pooled"));
+        addOnnxNode(g, "GlobalAveragePool", {a.inputs[0]}, pooled, a.node.id);
+        setOnnxAttribute(addOnnxNode(g, "Flatten", {pooled}, a.output, a.node.id + QStringLiteral("/flatten")),
+                         "axis", qint64(1));
+        return success();
+    };
+    t.onnx = onnxOps;
     return t;
 }
 
@@ -246,6 +339,12 @@ LayerType flattenLayer()
         return QStringLiteral("torch.flatten(%1, 1)").arg(in[0]);
     };
     t.torch = ops;
+    auto onnxOps = std::make_shared<OnnxLayerOps>();
+    onnxOps->emit = [](const OnnxEmitArgs &a, onnx::GraphProto &g) {
+        setOnnxAttribute(addOnnxNode(g, "Flatten", {a.inputs[0]}, a.output, a.node.id), "axis", qint64(1));
+        return success();
+    };
+    t.onnx = onnxOps;
     return t;
 }
 
@@ -277,6 +376,25 @@ LayerType linearLayer()
             .arg(in[0], attr, boolParam(n, "bias") ? QStringLiteral("self.%1bias").arg(attr) : QStringLiteral("None"));
     };
     t.torch = ops;
+    auto onnxOps = std::make_shared<OnnxLayerOps>();
+    onnxOps->emit = [](const OnnxEmitArgs &a, onnx::GraphProto &g) {
+        QStringList ins{a.inputs[0]};
+        auto weight = onnxTensor(a, "weight");
+        if (!weight)
+            return Status::failure(weight.error());
+        ins << a.name(QStringLiteral(".weight"));
+        addOnnxInitializer(g, ins.last(), weight.value());
+        if (boolParam(a.node, "bias")) {
+            if (auto st = addWeight(a, g, "bias", ins); !st)
+                return st;
+        } else {   // a zero bias keeps runtimes that want Gemm's C input happy
+            ins << a.name(QStringLiteral(".bias"));
+            addOnnxInitializer(g, ins.last(), torch::zeros({weight->size(0)}));
+        }
+        setOnnxAttribute(addOnnxNode(g, "Gemm", ins, a.output, a.node.id), "transB", qint64(1));
+        return success();
+    };
+    t.onnx = onnxOps;
     return t;
 }
 
@@ -299,6 +417,7 @@ LayerType dropoutLayer()
     };
     ops->script = [](const GraphNode &, const QStringList &in, const QString &) { return in[0]; };
     t.torch = ops;
+    t.onnx = unaryOnnx("Identity");   // inference: dropout does nothing
     return t;
 }
 
@@ -326,6 +445,20 @@ LayerType addLayer()
     };
     ops->script = [](const GraphNode &, const QStringList &in, const QString &) { return in.join(QLatin1String(" + ")); };
     t.torch = ops;
+    auto onnxOps = std::make_shared<OnnxLayerOps>();
+    onnxOps->emit = [](const OnnxEmitArgs &a, onnx::GraphProto &g) {
+        // ONNX Add is binary: ((x0 + x1) + x2) + ..., the same order as the torch forward.
+        QString sum = a.inputs[0];
+        for (int i = 1; i < a.inputs.size(); ++i) {
+            const bool last = i == a.inputs.size() - 1;
+            const QString out = last ? a.output : a.name(QStringLiteral("/sum%1").arg(i));
+            addOnnxNode(g, "Add", {sum, a.inputs[i]}, out,
+                        last ? a.node.id : a.node.id + QStringLiteral("/add%1").arg(i));
+            sum = out;
+        }
+        return success();
+    };
+    t.onnx = onnxOps;
     return t;
 }
 
@@ -344,11 +477,11 @@ LayerRegistry::LayerRegistry()
     add(dropoutLayer());
     add(addLayer());
     add(elementwise(QStringLiteral("ReLU"), QStringLiteral("max(x, 0)"), "torch.relu(%1)",
-                    [](const torch::Tensor &x) { return torch::relu(x); }));
+                    [](const torch::Tensor &x) { return torch::relu(x); }, "Relu"));
     add(elementwise(QStringLiteral("Sigmoid"), QStringLiteral("1 / (1 + exp(-x))"), "torch.sigmoid(%1)",
-                    [](const torch::Tensor &x) { return torch::sigmoid(x); }));
+                    [](const torch::Tensor &x) { return torch::sigmoid(x); }, "Sigmoid"));
     add(elementwise(QStringLiteral("Tanh"), QStringLiteral("tanh(x)"), "torch.tanh(%1)",
-                    [](const torch::Tensor &x) { return torch::tanh(x); }));
+                    [](const torch::Tensor &x) { return torch::tanh(x); }, "Tanh"));
 }
 
 LayerRegistry &LayerRegistry::instance()

@@ -1,5 +1,6 @@
 #pragma once
-// One description per layer type: parameters, shape rule, LibTorch builder, TorchScript emitter.
+// One description per layer type: parameters, shape rule, LibTorch builder, TorchScript and ONNX
+// emitters.
 // Shape inference, the editor, training and the exporters all read this registry.
 #include "graph/modelgraph.h"
 
@@ -11,6 +12,7 @@ namespace lepton {
 
 namespace Internal {
 struct TorchLayerOps;   // LibTorch builder + TorchScript emitter (graph/internal/torchlayers.h)
+struct OnnxLayerOps;    // ONNX operators + initializers (graph/internal/onnxlayers.h)
 }
 
 struct LayerParamSpec
@@ -40,6 +42,7 @@ struct LayerType
     // Returns the output shape and costs, or an error naming the mismatch.
     std::function<Result<LayerShapeInfo>(const QVector<TensorShape> &inputs, const GraphNode &node)> infer;
     std::shared_ptr<const Internal::TorchLayerOps> torch;   // null for layers with no weights path
+    std::shared_ptr<const Internal::OnnxLayerOps> onnx;     // null: the layer cannot be exported to ONNX
 };
 
 class LayerRegistry

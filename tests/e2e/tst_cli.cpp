@@ -114,10 +114,12 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonObject o = json(r);
         const QStringList files = o.value("files").toVariant().toStringList();
-        for (const char *f : {"model.pt", "labels.json", "preprocess.json", "manifest.json", "verification.json",
+        for (const char *f : {"model.pt", "model.onnx", "labels.json", "preprocess.json", "manifest.json", "verification.json",
                               "README.md", "samples/expected.json"})
             QVERIFY2(files.contains(QLatin1String(f)), f);
         QVERIFY(QFile::exists(folder + ".tar.gz"));
+        QVERIFY(o.value("verification").toObject().value("onnx").toObject().value("passed").toBool());
+        QVERIFY(o.value("verification").toObject().value("torchscript").toObject().value("passed").toBool());
 
         // Every sample in the package is predicted, from the archive, as the package says it must be.
         QFile ef(folder + "/samples/expected.json");
@@ -181,13 +183,22 @@ private Q_SLOTS:
         r = lepton({"export", project, "--model", QString::number(version), "--out", m_dir.filePath("b/model.pt"), "--json"});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY(json(r).value("verification").toObject().value("passed").toBool());
+        r = lepton({"export", project, "--model", QString::number(version), "--target", "onnx", "--opset", "11",
+                    "--out", m_dir.filePath("b/model.onnx"), "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(json(r).value("verification").toObject().value("passed").toBool());
+        QVERIFY(json(r).value("verification").toObject().value("max_abs_diff").toDouble() < 1e-4);
+        r = lepton({"export", project, "--model", QString::number(version), "--target", "onnx", "--opset", "7",
+                    "--out", m_dir.filePath("b/old.onnx")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("opset 7 is not supported"), r.err.constData());
         r = lepton({"info", project, "--json"});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonObject info = json(r);
         QCOMPARE(info.value("datasets").toArray().size(), 1);
         QCOMPARE(info.value("runs").toArray().size(), 1);
         QCOMPARE(info.value("model_versions").toArray().size(), 1);
-        QCOMPARE(info.value("exports").toArray().size(), 1);
+        QCOMPARE(info.value("exports").toArray().size(), 2);
     }
 
     void helpForEveryCommand()

@@ -77,6 +77,15 @@ torch::Tensor GraphModuleImpl::forward(torch::Tensor x)
     return values.back();
 }
 
+std::vector<GraphModuleImpl::Layer> GraphModuleImpl::layers() const
+{
+    std::vector<Layer> out;
+    out.reserve(m_steps.size());
+    for (const Step &step : m_steps)
+        out.push_back(Layer{&step.node, step.module});
+    return out;
+}
+
 QByteArray GraphModuleImpl::saveWeights()
 {
     torch::serialize::OutputArchive archive;

@@ -29,6 +29,15 @@ public:
     // A TorchScript module with the same parameters and a generated forward (inference mode).
     Result<torch::jit::Module> toTorchScript();
 
+    // The computed nodes in execution order, each with the module holding its parameters and
+    // buffers (null for weightless layers); exporters other than TorchScript walk these.
+    struct Layer
+    {
+        const GraphNode *node = nullptr;
+        std::shared_ptr<torch::nn::Module> module;
+    };
+    std::vector<Layer> layers() const;
+
 private:
     struct Step
     {

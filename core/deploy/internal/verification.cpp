@@ -1,0 +1,119 @@
+#include "deploy/internal/verification.h"
+
+#include "project/projectstore.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace lepton::Internal {
+
+QString fileSha256(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    QCryptographicHash h(QCryptographicHash::Sha256);
+    h.addData(&f);
+    return QString::fromLatin1(h.result().toHex());
+}
+
+QJsonObject preprocessDescription(const DatasetInfo &ds, const QString &inputName)
+{
+    return QJsonObject{
+        {"input_name", inputName},
+        {"input_shape", QJsonArray{-1, ds.channels, ds.height, ds.width}},
+        {"dtype", "float32"},
+        {"layout", "NCHW"},
+        {"channel_order", ds.channels == 1 ? "gray" : "BGR"},
+        {"scale", "pixel / 255.0 (values in [0, 1])"},
+        {"resize", QStringLiteral("to %1x%2 (OpenCV INTER_AREA when shrinking, INTER_LINEAR when growing)")
+                       .arg(ds.width)
+                       .arg(ds.height)},
+        {"output", "logits, one per class (apply softmax for probabilities)"},
+        {"labels", QJsonArray::fromStringList(ds.classes)},
+    };
+}
+
+Result<SplitTensors> verificationSamples(const ProjectStore &store, const DatasetInfo &dataset)
+{
+    using R = Result<SplitTensors>;
+    auto data = loadSplit(store, dataset, Split::Test);
+    if (!data)
+        return R::failure(data.error());
+    if (data->size() == 0)
+        data = loadSplit(store, dataset, Split::Validation);
+    if (!data)
+        return R::failure(data.error());
+    const qint64 n = std::min<qint64>(data->size(), ExportVerifySamples);
+    if (n == 0)
+        return R::failure(QStringLiteral("cannot verify the export: dataset '%1' has no test or validation samples")
+                              .arg(dataset.name));
+    return SplitTensors{data->images.slice(0, 0, n), data->labels.slice(0, 0, n)};
+}
+
+void OutputComparison::add(const torch::Tensor &live, const torch::Tensor &exported, const torch::Tensor &labels)
+{
+    const torch::Tensor diff = (live.to(torch::kFloat64) - exported.to(torch::kFloat64)).abs();
+    m_maxAbsDiff = std::max(m_maxAbsDiff, diff.max().item<double>());
+    m_sumAbsDiff += diff.sum().item<double>();
+    m_values += diff.numel();
+    const torch::Tensor exportedPred = exported.argmax(1);
+    m_agree += exportedPred.eq(live.argmax(1)).sum().item<int64_t>();
+    m_correct += exportedPred.eq(labels).sum().item<int64_t>();
+    m_samples += live.size(0);
+}
+
+ExportVerification OutputComparison::result() const
+{
+    ExportVerification v;
+    v.samples = m_samples;
+    v.maxAbsDiff = m_maxAbsDiff;
+    v.meanAbsDiff = m_values > 0 ? m_sumAbsDiff / double(m_values) : 0;
+    v.top1Agreement = m_samples > 0 ? double(m_agree) / double(m_samples) : 0;
+    v.exportedAccuracy = m_samples > 0 ? double(m_correct) / double(m_samples) : 0;
+    v.passed = m_samples > 0 && v.maxAbsDiff <= ExportMaxAllowedDiff && m_agree == m_samples;
+    return v;
+}
+
+Status checkInputShape(const QVector<float> &input, const QVector<qint64> &shape)
+{
+    qint64 count = 1;
+    for (qint64 s : shape)
+        count *= s;
+    if (shape.isEmpty() || count != input.size())
+        return Status::failure(QStringLiteral("input has %1 values, shape needs %2").arg(input.size()).arg(count));
+    return success();
+}
+
+Status publishExport(ProjectStore &store, qint64 modelVersionId, const QString &format, const QString &partialPath,
+                     const QString &targetPath, const QJsonObject &details, ExportOutcome &out)
+{
+    QFile::remove(targetPath);
+    if (!QFile::rename(partialPath, targetPath)) {
+        QFile::remove(partialPath);
+        return Status::failure(QStringLiteral("cannot move the export to '%1'").arg(targetPath));
+    }
+    out.path = targetPath;
+    out.sha256 = fileSha256(out.path);
+    out.bytes = QFileInfo(out.path).size();
+
+    QJsonObject report = out.verification.toJson();
+    for (auto it = details.begin(); it != details.end(); ++it)
+        report.insert(it.key(), it.value());
+    ExportInfo info;
+    info.modelVersionId = modelVersionId;
+    info.format = format;
+    info.path = out.path;
+    info.sha256 = out.sha256;
+    info.verificationJson = QString::fromUtf8(QJsonDocument(report).toJson(QJsonDocument::Compact));
+    auto id = store.addExport(info);
+    if (!id)
+        return Status::failure(id.error());
+    out.exportId = id.value();
+    return success();
+}
+
+} // namespace lepton::Internal

@@ -1,0 +1,48 @@
+#pragma once
+// Shared by the exporters: the samples to verify on, the comparison of exported and live
+// outputs, and publishing a verified file (move into place + record in the project).
+#include "common/result.h"
+#include "data/internal/tensors.h"
+#include "deploy/torchscriptexport.h"
+
+#include <QJsonObject>
+
+namespace lepton::Internal {
+
+constexpr qint64 ExportVerifySamples = 1000;
+constexpr double ExportMaxAllowedDiff = 1e-4;
+
+QString fileSha256(const QString &path);
+
+// How a caller feeds the model (shape, scaling, channel order, labels).
+QJsonObject preprocessDescription(const DatasetInfo &dataset, const QString &inputName);
+
+// Up to ExportVerifySamples of the test split (the validation split if the test split is empty).
+Result<SplitTensors> verificationSamples(const ProjectStore &store, const DatasetInfo &dataset);
+
+// Exported vs live outputs, accumulated batch by batch.
+class OutputComparison
+{
+public:
+    void add(const torch::Tensor &live, const torch::Tensor &exported, const torch::Tensor &labels);
+    // passed: max |diff| <= ExportMaxAllowedDiff and every argmax agrees.
+    ExportVerification result() const;
+
+private:
+    qint64 m_samples = 0;
+    qint64 m_values = 0;
+    double m_maxAbsDiff = 0;
+    double m_sumAbsDiff = 0;
+    qint64 m_agree = 0;
+    qint64 m_correct = 0;
+};
+
+// Input values vs shape: an error naming both counts when they disagree.
+Status checkInputShape(const QVector<float> &input, const QVector<qint64> &shape);
+
+// Moves the verified `partialPath` to `targetPath`, fills out's path/sha256/bytes and records the
+// export (format, verification + `details`) in the project.
+Status publishExport(ProjectStore &store, qint64 modelVersionId, const QString &format, const QString &partialPath,
+                     const QString &targetPath, const QJsonObject &details, ExportOutcome &out);
+
+} // namespace lepton::Internal
