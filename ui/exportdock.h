@@ -1,21 +1,26 @@
 #pragma once
-// Exports a model version to TorchScript off the GUI thread and shows the verification report;
-// lists the exports stored in the project.
+// Exports a model version to the ticked targets (TorchScript, ONNX, deployment package) off the GUI
+// thread, one after the other, and shows each target's verification report or error; lists the
+// exports stored in the project.
 #include "common/progress.h"
+#include "deploy/deploymentpackage.h"
 
 #include <QDockWidget>
 #include <QFutureWatcher>
 
+class QCheckBox;
 class QComboBox;
-class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
+class QScrollArea;
 class QPushButton;
+class QSpinBox;
 class QTableWidget;
 
 namespace lepton {
 
+class ExportTargetReport;
 class ProjectContext;
 
 class ExportDock : public QDockWidget
@@ -31,44 +36,50 @@ public:
     void showExport(qint64 exportId);
 
 private:
-    struct Job;
-    struct Report
+    enum Target { TorchScriptTarget, OnnxTarget, PackageTarget, TargetCount };
+    // What one target produced, handed from the worker to the GUI thread by value.
+    struct TargetOutcome
     {
-        QString path, sha256;
-        qint64 bytes = -1, samples = 0;
-        double maxAbsDiff = 0, meanAbsDiff = 0, top1Agreement = 0, exportedAccuracy = 0;
-        bool passed = false;
+        Target target = TorchScriptTarget;
+        QString error;
+        ExportOutcome exported;    // TorchScript, ONNX
+        PackageOutcome package;    // package
     };
 
     void reload();
-    void suggestPath();
+    void suggestFolder();
+    void updateButtons();
+    void updateResultsArea();
     void startExport();
+    void targetStarted(Target target);
+    void targetProgress(Target target, qint64 done, qint64 total, const QString &stage);
+    void targetFinished(const TargetOutcome &outcome);
     void finish();
-    void showReport(const QString &title, const Report &report);
     void showError(const QString &message);
+    QString targetName(Target target) const;
 
     ProjectContext *m_project;
     QComboBox *m_modelCombo;
-    QLineEdit *m_pathEdit;
+    QLineEdit *m_folderEdit;
     QPushButton *m_browseButton;
+    QPushButton *m_openFolderButton;
+    QCheckBox *m_targetChecks[TargetCount];
+    QSpinBox *m_opsetSpin;
     QPushButton *m_exportButton;
+    QPushButton *m_cancelButton;
     QProgressBar *m_progress;
     QLabel *m_error;
-    QLabel *m_reportTitle;
-    QLabel *m_maxDiff;
-    QLabel *m_meanDiff;
-    QLabel *m_agreement;
-    QLabel *m_accuracy;
-    QLabel *m_verdict;
-    QLabel *m_sha;
-    QLabel *m_path;
-    QWidget *m_report;
+    ExportTargetReport *m_reports[TargetCount];
+    ExportTargetReport *m_storedReport;
+    QScrollArea *m_results;
     QTableWidget *m_history;
 
     QFutureWatcher<void> m_watcher;
     CancelToken m_cancel;
-    std::shared_ptr<Job> m_job;
-    bool m_pathEdited = false;
+    int m_generation = 0;   // bumped on project change so late results of an old run are dropped
+    int m_running = 0;      // targets in this run, for the progress text
+    int m_runIndex = 0;
+    bool m_folderEdited = false;
 };
 
 } // namespace lepton

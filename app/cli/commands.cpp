@@ -662,45 +662,40 @@ int cmdInfo(const QStringList &args)
     return Ok;
 }
 
+struct Command
+{
+    const char *name;
+    int (*run)(const QStringList &);
+    const char *summary;
+};
+
+const Command kCommands[] = {
+    {"demo", cmdDemo, "import the digit sheet, train, evaluate and export in one go"},
+    {"new", cmdNew, "create an empty project file"},
+    {"import", cmdImport, "import a digit sheet or an image folder as a dataset"},
+    {"train", cmdTrain, "train a model on a dataset"},
+    {"eval", cmdEval, "evaluate a model version on a split"},
+    {"export", cmdExport, "export a model version: TorchScript, ONNX or a deployment package (verified)"},
+    {"predict", cmdPredict, "classify images with a deployment package (no project needed)"},
+    {"serve", cmdServe, "serve a deployment package over HTTP"},
+    {"info", cmdInfo, "list what a project holds"},
+};
+
 } // namespace
 
 QString usage()
 {
-    return QStringLiteral(
-        "usage: lepton COMMAND [options]   (lepton COMMAND --help for each)\n\n"
-        "commands:\n"
-        "  demo     import the digit sheet, train, evaluate and export in one go\n"
-        "  new      create an empty project file\n"
-        "  import   import a digit sheet or an image folder as a dataset\n"
-        "  train    train a model on a dataset\n"
-        "  eval     evaluate a model version on a split\n"
-        "  export   export a model version: TorchScript, ONNX or a deployment package (verified)\n"
-        "  predict  classify images with a deployment package (no project needed)\n"
-        "  serve    serve a deployment package over HTTP\n"
-        "  info     list what a project holds\n\n"
-        "exit codes: 0 success, 1 the work failed, 2 bad command line\n");
+    QString text = QStringLiteral("usage: lepton COMMAND [options]   (lepton COMMAND --help for each)\n\ncommands:\n");
+    for (const Command &c : kCommands)
+        text += QStringLiteral("  %1 %2\n").arg(QLatin1String(c.name), -8).arg(QLatin1String(c.summary));
+    return text + QStringLiteral("\nexit codes: 0 success, 1 the work failed, 2 bad command line\n");
 }
 
 int runCommand(const QString &command, const QStringList &arguments)
 {
-    if (command == QLatin1String("demo"))
-        return cmdDemo(arguments);
-    if (command == QLatin1String("new"))
-        return cmdNew(arguments);
-    if (command == QLatin1String("import"))
-        return cmdImport(arguments);
-    if (command == QLatin1String("train"))
-        return cmdTrain(arguments);
-    if (command == QLatin1String("eval"))
-        return cmdEval(arguments);
-    if (command == QLatin1String("export"))
-        return cmdExport(arguments);
-    if (command == QLatin1String("info"))
-        return cmdInfo(arguments);
-    if (command == QLatin1String("predict"))
-        return cmdPredict(arguments);
-    if (command == QLatin1String("serve"))
-        return cmdServe(arguments);
+    for (const Command &c : kCommands)
+        if (command == QLatin1String(c.name))
+            return c.run(arguments);
     err() << "lepton: unknown command '" << command << "'\n\n" << usage() << Qt::flush;
     return Usage;
 }

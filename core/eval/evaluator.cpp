@@ -36,23 +36,45 @@ Result<EvaluationOutcome> evaluateModel(const QString &projectPath, qint64 model
         if (data->size() == 0)
             return R::failure(QStringLiteral("the %1 split of dataset '%2' is empty")
                                   .arg(splitName(split), loaded->dataset.name));
-        ConfusionMatrix cm(loaded->dataset.classes.size());
+        const int classCount = loaded->dataset.classes.size();
+        ConfusionMatrix cm(classCount);
+        QVector<int> truth;
+        ProbabilityMatrix probs;
+        probs.cols = classCount;
         torch::NoGradGuard noGrad;
         constexpr qint64 chunk = 512;
         for (qint64 start = 0; start < data->size(); start += chunk) {
             if (cancel.isCancelled())
                 return R::failure(QStringLiteral("evaluation cancelled"));
             const qint64 end = std::min(start + chunk, data->size());
-            const torch::Tensor pred = loaded->module->forward(data->images.slice(0, start, end)).argmax(1);
+            const torch::Tensor logits = loaded->module->forward(data->images.slice(0, start, end));
+            const torch::Tensor pred = logits.argmax(1);
             const auto p = pred.accessor<int64_t, 1>();
             const auto t = data->labels.slice(0, start, end);
             const auto ta = t.accessor<int64_t, 1>();
             for (int64_t i = 0; i < p.size(0); ++i)
                 cm.add(int(ta[i]), int(p[i]));
+            if (logits.dim() == 2 && logits.size(1) == classCount) {
+                const torch::Tensor soft = logits.to(torch::kDouble).softmax(1).contiguous();
+                const double *sp = soft.data_ptr<double>();
+                for (int64_t i = 0; i < soft.numel(); ++i)
+                    probs.values.append(sp[i]);
+                for (int64_t i = 0; i < soft.size(0); ++i)
+                    truth.append(int(ta[i]));
+                probs.rows += int(soft.size(0));
+            }
             report(progress, end, data->size(), QStringLiteral("evaluate"));
         }
         out.samples = data->size();
         out.metrics = computeClassificationMetrics(cm);
+        if (probs.rows != data->size()) {
+            out.scoresError = QStringLiteral("the model's output does not have one score per class (%1 classes)")
+                                  .arg(classCount);
+        } else if (auto scores = computeScoreMetrics(truth, probs, out.classes)) {
+            out.scores = std::move(scores).value();
+        } else {
+            out.scoresError = scores.error();
+        }
     } catch (const std::exception &e) {
         return R::failure(QStringLiteral("evaluating model version %1: %2").arg(modelVersionId).arg(describeException(e)));
     }
@@ -64,6 +86,13 @@ Result<EvaluationOutcome> evaluateModel(const QString &projectPath, qint64 model
     QJsonObject json = out.metrics.toJson();
     json.insert(QLatin1String("classes"), QJsonArray::fromStringList(out.classes));
     json.insert(QLatin1String("samples"), double(out.samples));
+    if (out.scores) {
+        const QJsonObject scoreJson = out.scores->toJson();
+        for (auto it = scoreJson.begin(); it != scoreJson.end(); ++it)
+            json.insert(it.key(), it.value());
+    } else {
+        json.insert(QLatin1String("scores_error"), out.scoresError);
+    }
     info.metricsJson = QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Compact));
     auto id = store.addEvaluation(info);
     if (!id)

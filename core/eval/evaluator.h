@@ -3,6 +3,7 @@
 #include "common/progress.h"
 #include "common/result.h"
 #include "eval/metrics.h"
+#include "eval/scoremetrics.h"
 #include "project/records.h"
 
 namespace lepton {
@@ -14,6 +15,10 @@ struct EvaluationOutcome
     Split split = Split::Test;
     qint64 samples = 0;
     ClassificationMetrics metrics;
+    // From softmax probabilities: top-k, log loss, ROC/PR, calibration. Empty when they could not
+    // be computed (e.g. fewer than 2 classes), with the reason in scoresError.
+    std::optional<ScoreMetrics> scores;
+    QString scoresError;
     QStringList classes;
     double seconds = 0;
 };

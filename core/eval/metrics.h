@@ -3,6 +3,8 @@
 #include <QJsonObject>
 #include <QVector>
 
+#include <optional>
+
 namespace lepton {
 
 class ConfusionMatrix
@@ -32,9 +34,20 @@ struct ClassMetrics
 struct ClassificationMetrics
 {
     double accuracy = 0;
+    // Mean recall over the classes that occur in the truth (sklearn's balanced_accuracy_score).
+    double balancedAccuracy = 0;
     double macroPrecision = 0, macroRecall = 0, macroF1 = 0;
+    double microPrecision = 0, microRecall = 0, microF1 = 0;
+    double weightedPrecision = 0, weightedRecall = 0, weightedF1 = 0; // weighted by support
+    // Cohen's kappa; empty when undefined (chance agreement is total, e.g. a single class
+    // everywhere), with the reason in kappaUndefined.
+    std::optional<double> kappa;
+    QString kappaUndefined;
     QVector<ClassMetrics> perClass;
     ConfusionMatrix confusion;
+    // Row-normalized confusion (sklearn normalize='true'); a class absent from the truth gets a
+    // zero row, as sklearn's nan_to_num does.
+    double normalizedAt(int truth, int predicted) const;
     QJsonObject toJson() const;
 };
 

@@ -28,7 +28,7 @@ private Q_SLOTS:
         QFile f(QStringLiteral(LEPTON_SOURCE_DIR "/tests/fixtures/metrics_fixture.json"));
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QJsonArray cases = QJsonDocument::fromJson(f.readAll()).object().value("cases").toArray();
-        QVERIFY(cases.size() >= 4);
+        QVERIFY(cases.size() >= 5);
         for (const QJsonValue &c : cases)
             QTest::newRow(qPrintable(c.toObject().value("name").toString())) << c.toObject();
     }
@@ -43,13 +43,30 @@ private Q_SLOTS:
         QVERIFY(qAbs(m.macroPrecision - c.value("macro_precision").toDouble()) < tol);
         QVERIFY(qAbs(m.macroRecall - c.value("macro_recall").toDouble()) < tol);
         QVERIFY(qAbs(m.macroF1 - c.value("macro_f1").toDouble()) < tol);
+        QVERIFY(qAbs(m.balancedAccuracy - c.value("balanced_accuracy").toDouble()) < tol);
+        QVERIFY(qAbs(m.microPrecision - c.value("micro_precision").toDouble()) < tol);
+        QVERIFY(qAbs(m.microRecall - c.value("micro_recall").toDouble()) < tol);
+        QVERIFY(qAbs(m.microF1 - c.value("micro_f1").toDouble()) < tol);
+        QVERIFY(qAbs(m.weightedPrecision - c.value("weighted_precision").toDouble()) < tol);
+        QVERIFY(qAbs(m.weightedRecall - c.value("weighted_recall").toDouble()) < tol);
+        QVERIFY(qAbs(m.weightedF1 - c.value("weighted_f1").toDouble()) < tol);
+        if (c.value("kappa").isNull()) {
+            QVERIFY(!m.kappa);
+            QVERIFY(m.kappaUndefined.contains("undefined"));
+        } else {
+            QVERIFY(m.kappa);
+            QVERIFY(qAbs(*m.kappa - c.value("kappa").toDouble()) < tol);
+        }
+        const QJsonArray normalized = c.value("confusion_normalized").toArray();
         const QJsonArray confusion = c.value("confusion").toArray();
         for (int t = 0; t < k; ++t) {
             QVERIFY(qAbs(m.perClass[t].precision - c.value("precision").toArray()[t].toDouble()) < tol);
             QVERIFY(qAbs(m.perClass[t].recall - c.value("recall").toArray()[t].toDouble()) < tol);
             QVERIFY(qAbs(m.perClass[t].f1 - c.value("f1").toArray()[t].toDouble()) < tol);
-            for (int p = 0; p < k; ++p)
+            for (int p = 0; p < k; ++p) {
                 QCOMPARE(cm.at(t, p), qint64(confusion[t].toArray()[p].toInt()));
+                QVERIFY(qAbs(m.normalizedAt(t, p) - normalized[t].toArray()[p].toDouble()) < tol);
+            }
         }
     }
 
@@ -68,6 +85,12 @@ private Q_SLOTS:
         QCOMPARE(cm.total(), qint64(5));
         const QJsonObject json = m.toJson();
         QCOMPARE(json.value("confusion_matrix").toArray()[0].toArray()[1].toInt(), 1);
+        QCOMPARE(json.value("confusion_matrix_normalized").toArray()[0].toArray()[1].toDouble(), 0.5);
+        QCOMPARE(m.balancedAccuracy, (0.5 + 1.0 + 0.0) / 3.0);
+        QVERIFY(json.value("kappa").isDouble());
+        for (const char *key : {"accuracy", "macro_f1", "macro_precision", "macro_recall", "per_class",
+                                "balanced_accuracy", "micro_f1", "weighted_f1"})
+            QVERIFY2(json.contains(QLatin1String(key)), key);
     }
 };
 

@@ -4,6 +4,7 @@
 #include "datadock.h"
 #include "evaluationdock.h"
 #include "exportdock.h"
+#include "exporttargetreport.h"
 #include "mainwindow.h"
 #include "projectcontext.h"
 #include "projectdock.h"
@@ -17,6 +18,7 @@
 
 #include <QApplication>
 #include <QChart>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QInputDialog>
 #include <QTimer>
@@ -25,6 +27,7 @@
 #include <QFile>
 #include <QGroupBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLineSeries>
 #include <QListView>
 #include <QListWidget>
@@ -211,15 +214,21 @@ void TestMainWindow::exportsTorchScript()
     QVERIFY2(w.openProject(m_demo.projectPath), qPrintable(w.lastError()));
     raiseDock(w, "exportDock");
     auto button = child<QPushButton>(w.exportDock(), "exportRunButton");
-    auto report = child<QGroupBox>(w.exportDock(), "exportReport");
-    QVERIFY(button && report);
+    auto report = child<ExportTargetReport>(w.exportDock(), "exportReport-torchscript");
+    auto onnx = child<QCheckBox>(w.exportDock(), "exportTarget-onnx");
+    QVERIFY(button && report && onnx);
+    QVERIFY(child<QCheckBox>(w.exportDock(), "exportTarget-torchscript")->isChecked());
+    if (onnx->isChecked())
+        QTest::mouseClick(onnx, Qt::LeftButton);   // TorchScript only: the export dock test covers the rest
+    QVERIFY(!onnx->isChecked());
     QVERIFY(button->isEnabled());
     QTest::mouseClick(button, Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(button->isEnabled(), 300000);
     QVERIFY2(child<QLabel>(w.exportDock(), "exportError")->isHidden(),
              qPrintable(child<QLabel>(w.exportDock(), "exportError")->text()));
     QVERIFY(report->isVisible());
-    QCOMPARE(child<QLabel>(w.exportDock(), "exportSha256")->text().size(), 64);
+    QCOMPARE(report->state(), ExportTargetReport::State::Passed);
+    QCOMPARE(child<QLineEdit>(report, "exportSha256")->text().size(), 64);
     QCOMPARE(childCount(w.projectDock(), "Exports"), 1);
 }
 
