@@ -400,6 +400,7 @@ int cmdEval(const QStringList &args)
     p.parser.addOption({QStringLiteral("model"), QStringLiteral("Model version id."), QStringLiteral("ID")});
     p.parser.addOption({QStringLiteral("split"), QStringLiteral("train, validation or test (default test)."),
                         QStringLiteral("SPLIT"), QStringLiteral("test")});
+    p.parser.addOption({QStringLiteral("curves"), QStringLiteral("Include ROC, PR and calibration curves in --json.")});
     if (int rc = parse(p, QStringLiteral("eval"), QStringLiteral("Evaluate a model version on a split."), args,
                        {QStringLiteral("PROJECT")});
         rc >= 0)
@@ -421,12 +422,26 @@ int cmdEval(const QStringList &args)
         o.insert(QLatin1String("split"), splitName(split));
         o.insert(QLatin1String("samples"), double(outcome->samples));
         o.insert(QLatin1String("classes"), QJsonArray::fromStringList(outcome->classes));
+        if (outcome->scores)
+            o.insert(QLatin1String("scores"), outcome->scores->toJson(p.parser.isSet(QStringLiteral("curves"))));
+        else
+            o.insert(QLatin1String("scores_error"), outcome->scoresError);
         printJson(o);
     } else {
         const ClassificationMetrics &m = outcome->metrics;
         out() << "model version " << model << " on " << splitName(split) << " (" << outcome->samples
               << " samples): accuracy " << QString::number(m.accuracy, 'f', 4) << ", macro F1 "
               << QString::number(m.macroF1, 'f', 4) << "\n";
+        out() << "  balanced accuracy " << QString::number(m.balancedAccuracy, 'f', 4) << ", weighted F1 "
+              << QString::number(m.weightedF1, 'f', 4) << "\n";
+        if (const auto &sc = outcome->scores) {
+            out() << "  log loss " << QString::number(sc->logLoss, 'f', 4) << ", ROC AUC macro "
+                  << (sc->macroRocAuc ? QString::number(*sc->macroRocAuc, 'f', 4) : QStringLiteral("undefined"))
+                  << " / micro " << QString::number(sc->microRocAuc, 'f', 4) << ", ECE "
+                  << QString::number(sc->calibration.expectedCalibrationError, 'f', 4) << "\n";
+        } else {
+            out() << "  score metrics: " << outcome->scoresError << "\n";
+        }
         out() << "  class  precision  recall  f1      support\n";
         for (int c = 0; c < m.perClass.size(); ++c)
             out() << QStringLiteral("  %1  %2  %3  %4  %5\n")

@@ -83,7 +83,14 @@ private Q_SLOTS:
         m_version = version;
         const Run ev = lepton({"eval", project, "--model", version, "--json"});
         QVERIFY2(ev.exitCode == 0, ev.err.constData());
-        QCOMPARE(json(ev).value("accuracy").toDouble(), eval.value("accuracy").toDouble());
+        const QJsonObject evj = json(ev);
+        QCOMPARE(evj.value("accuracy").toDouble(), eval.value("accuracy").toDouble());
+        // Score-based metrics come with the evaluation: a trained digit model ranks well.
+        const QJsonObject scores = evj.value("scores").toObject();
+        QVERIFY2(!scores.isEmpty(), ev.out.constData());
+        QVERIFY(scores.value("roc_auc_micro").toDouble() > 0.95);
+        QVERIFY(!scores.contains("roc_curves"));   // curves only with --curves
+        QVERIFY(scores.value("log_loss").toDouble() > 0);
 
         // Python (Debian's python3-torch) loads the file and reproduces the stored accuracy.
         const QString python = QStringLiteral("/usr/bin/python3");
