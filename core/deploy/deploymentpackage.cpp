@@ -101,13 +101,11 @@ Result<PackageOutcome> exportPackage(const QString &projectPath, qint64 modelVer
         return R::failure(onnx.error());
     out.onnx = onnx.value();
 
-    auto opened = ProjectStore::open(projectPath);
+    auto opened = openModelVersion(projectPath, modelVersionId);
     if (!opened)
         return R::failure(opened.error());
-    ProjectStore &store = *opened.value();
-    auto loaded = loadModelVersion(store, modelVersionId);
-    if (!loaded)
-        return R::failure(loaded.error());
+    ProjectStore &store = *opened->store;
+    const LoadedModel *loaded = &opened->model;
     const DatasetInfo &ds = loaded->dataset;
     const ModelVersionInfo &mv = loaded->version;
 

@@ -61,13 +61,11 @@ Result<ExportOutcome> exportOnnx(const QString &projectPath, qint64 modelVersion
                               .arg(opset)
                               .arg(OnnxMinOpset)
                               .arg(OnnxMaxOpset));
-    auto opened = ProjectStore::open(projectPath);
+    auto opened = openModelVersion(projectPath, modelVersionId);
     if (!opened)
         return R::failure(opened.error());
-    ProjectStore &store = *opened.value();
-    auto loaded = loadModelVersion(store, modelVersionId);
-    if (!loaded)
-        return R::failure(loaded.error());
+    ProjectStore &store = *opened->store;
+    const LoadedModel *loaded = &opened->model;
 
     const QFileInfo target(outPath);
     if (!QDir().mkpath(target.absolutePath()))

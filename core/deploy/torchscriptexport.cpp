@@ -30,13 +30,11 @@ Result<ExportOutcome> exportTorchScript(const QString &projectPath, qint64 model
     using R = Result<ExportOutcome>;
     QElapsedTimer timer;
     timer.start();
-    auto opened = ProjectStore::open(projectPath);
+    auto opened = openModelVersion(projectPath, modelVersionId);
     if (!opened)
         return R::failure(opened.error());
-    ProjectStore &store = *opened.value();
-    auto loaded = loadModelVersion(store, modelVersionId);
-    if (!loaded)
-        return R::failure(loaded.error());
+    ProjectStore &store = *opened->store;
+    const LoadedModel *loaded = &opened->model;
     report(progress, 1, 4, QStringLiteral("export"));
 
     const QFileInfo target(outPath);
@@ -135,12 +133,10 @@ Result<QVector<float>> runModelVersion(const QString &projectPath, qint64 modelV
     auto x = makeInput(input, shape);
     if (!x)
         return R::failure(x.error());
-    auto opened = ProjectStore::open(projectPath);
+    auto opened = openModelVersion(projectPath, modelVersionId);
     if (!opened)
         return R::failure(opened.error());
-    auto loaded = loadModelVersion(*opened.value(), modelVersionId);
-    if (!loaded)
-        return R::failure(loaded.error());
+    const LoadedModel *loaded = &opened->model;
     try {
         torch::NoGradGuard noGrad;
         return toVector(loaded->module->forward(x.value()));

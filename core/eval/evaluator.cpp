@@ -18,13 +18,11 @@ Result<EvaluationOutcome> evaluateModel(const QString &projectPath, qint64 model
     using R = Result<EvaluationOutcome>;
     QElapsedTimer timer;
     timer.start();
-    auto opened = ProjectStore::open(projectPath);
+    auto opened = openModelVersion(projectPath, modelVersionId);
     if (!opened)
         return R::failure(opened.error());
-    ProjectStore &store = *opened.value();
-    auto loaded = loadModelVersion(store, modelVersionId);
-    if (!loaded)
-        return R::failure(loaded.error());
+    ProjectStore &store = *opened->store;
+    const LoadedModel *loaded = &opened->model;
     EvaluationOutcome out;
     out.modelVersionId = modelVersionId;
     out.split = split;

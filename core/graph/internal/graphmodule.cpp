@@ -178,4 +178,15 @@ Result<LoadedModel> loadModelVersion(const ProjectStore &store, qint64 modelVers
     return loaded;
 }
 
+Result<OpenedModel> openModelVersion(const QString &projectPath, qint64 modelVersionId)
+{
+    auto store = ProjectStore::open(projectPath);
+    if (!store)
+        return Result<OpenedModel>::failure(store.error());
+    auto loaded = loadModelVersion(*store.value(), modelVersionId);
+    if (!loaded)
+        return Result<OpenedModel>::failure(loaded.error());
+    return OpenedModel{store.value(), std::move(loaded).value()};
+}
+
 } // namespace lepton::Internal

@@ -61,6 +61,15 @@ struct LoadedModel
 // Model version -> architecture graph -> module with its stored weights, in eval mode.
 Result<LoadedModel> loadModelVersion(const ProjectStore &store, qint64 modelVersionId);
 
+struct OpenedModel
+{
+    std::shared_ptr<ProjectStore> store;   // this thread's connection, kept for recording results
+    LoadedModel model;
+};
+
+// Opens the project on the calling thread and loads the model version from it.
+Result<OpenedModel> openModelVersion(const QString &projectPath, qint64 modelVersionId);
+
 // Converts a caught exception to a message naming the context.
 QString describeException(const std::exception &e);
 
