@@ -213,6 +213,9 @@ void EvaluationDock::reload()
                 m_history->setItem(row, 5, new QTableWidgetItem(QLocale().toString(e.created.toLocalTime(), QLocale::ShortFormat)));
                 ++row;
             }
+            // Show the newest stored evaluation rather than empty tables when nothing is shown yet.
+            if (!list->isEmpty() && m_classTable->rowCount() == 0 && !m_watcher.isRunning())
+                showEvaluation(list->last().id);
         } else {
             showError(list.error());
         }
