@@ -3,6 +3,7 @@
 //   serve_load LEPTON_CLI [REQUESTS] [CONCURRENCY]
 #include "deploy/deploymentpackage.h"
 #include "pipeline/demopipeline.h"
+#include "trainedproject.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -35,12 +36,8 @@ int main(int argc, char **argv)
     const int concurrency = argc > 3 ? std::clamp(atoi(argv[3]), 1, 64) : 8;
     configureRuntime(1);   // the server gets the other core
     QTemporaryDir dir;
-    auto demo = createDemoProject(dir.filePath(QStringLiteral("load.lepton")));
-    TrainConfig config;
-    config.epochs = 1;
-    auto trained = demo ? trainModel(demo->projectPath, demo->datasetId, demo->architectureId, config)
-                        : Result<TrainOutcome>::failure(demo.error());
-    auto pkg = trained ? exportPackage(demo->projectPath, trained->modelVersionId, dir.filePath(QStringLiteral("pkg")))
+    auto trained = Testing::makeTrainedDemoProject(dir.filePath(QStringLiteral("load.lepton")));
+    auto pkg = trained ? exportPackage(trained->project.projectPath, trained->modelVersionId, dir.filePath(QStringLiteral("pkg")))
                        : Result<PackageOutcome>::failure(trained.error());
     if (!pkg) {
         out << "error: " << pkg.error() << Qt::endl;

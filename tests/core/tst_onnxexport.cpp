@@ -4,6 +4,7 @@
 #include "graph/modelgraph.h"
 #include "pipeline/demopipeline.h"
 #include "project/projectstore.h"
+#include "trainedproject.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -100,13 +101,9 @@ private Q_SLOTS:
     void initTestCase()
     {
         configureRuntime();
-        auto demo = createDemoProject(m_dir.filePath(QStringLiteral("onnx.lepton")));
-        QVERIFY2(demo.ok(), qPrintable(demo.error()));
-        m_project = demo.value();
-        TrainConfig config;
-        config.epochs = 1;
-        auto trained = trainModel(m_project.projectPath, m_project.datasetId, m_project.architectureId, config);
+        auto trained = Testing::makeTrainedDemoProject(m_dir.filePath(QStringLiteral("onnx.lepton")));
         QVERIFY2(trained.ok(), qPrintable(trained.error()));
+        m_project = trained->project;
         m_cnnVersion = trained->modelVersionId;
 
         const ModelGraph graph = allLayersGraph();
@@ -115,6 +112,8 @@ private Q_SLOTS:
         QVERIFY2(store.ok(), qPrintable(store.error()));
         auto archId = store.value()->addArchitecture(graph.name, QString::fromUtf8(graph.toJson()));
         QVERIFY2(archId.ok(), qPrintable(archId.error()));
+        TrainConfig config;
+        config.epochs = 1;
         auto trainedAll = trainModel(m_project.projectPath, m_project.datasetId, archId.value(), config);
         QVERIFY2(trainedAll.ok(), qPrintable(trainedAll.error()));
         m_allLayersVersion = trainedAll->modelVersionId;

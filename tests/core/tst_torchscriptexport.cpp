@@ -1,5 +1,6 @@
 // TorchScript export: the written file gives the live model's outputs; evaluation is stored.
 #include "pipeline/demopipeline.h"
+#include "trainedproject.h"
 #include "project/projectstore.h"
 
 #include <QFile>
@@ -21,13 +22,9 @@ private Q_SLOTS:
     void initTestCase()
     {
         configureRuntime();
-        auto demo = createDemoProject(m_dir.filePath(QStringLiteral("export.lepton")));
-        QVERIFY2(demo.ok(), qPrintable(demo.error()));
-        m_project = demo.value();
-        TrainConfig config;
-        config.epochs = 1;
-        auto trained = trainModel(m_project.projectPath, m_project.datasetId, m_project.architectureId, config);
+        auto trained = Testing::makeTrainedDemoProject(m_dir.filePath(QStringLiteral("export.lepton")));
         QVERIFY2(trained.ok(), qPrintable(trained.error()));
+        m_project = trained->project;
         m_version = trained->modelVersionId;
     }
 

@@ -1,6 +1,7 @@
 // `lepton serve` over loopback with real HTTP requests, malformed ones included.
 #include "deploy/deploymentpackage.h"
 #include "pipeline/demopipeline.h"
+#include "trainedproject.h"
 
 #include <QEventLoop>
 #include <QFile>
@@ -68,13 +69,9 @@ private Q_SLOTS:
     void initTestCase()
     {
         configureRuntime();
-        auto demo = createDemoProject(m_dir.filePath(QStringLiteral("serve.lepton")));
-        QVERIFY2(demo.ok(), qPrintable(demo.error()));
-        TrainConfig config;
-        config.epochs = 1;
-        auto trained = trainModel(demo->projectPath, demo->datasetId, demo->architectureId, config);
+        auto trained = Testing::makeTrainedDemoProject(m_dir.filePath(QStringLiteral("serve.lepton")));
         QVERIFY2(trained.ok(), qPrintable(trained.error()));
-        auto pkg = exportPackage(demo->projectPath, trained->modelVersionId, m_dir.filePath(QStringLiteral("pkg")));
+        auto pkg = exportPackage(trained->project.projectPath, trained->modelVersionId, m_dir.filePath(QStringLiteral("pkg")));
         QVERIFY2(pkg.ok(), qPrintable(pkg.error()));
         m_package = pkg->archive;
         m_base = startServer(m_server, {m_package, "--max-body", "100000"});

@@ -10,6 +10,8 @@
 #include "pipeline/demopipeline.h"
 #include "project/projectstore.h"
 #include "runtime/runtimeconfig.h"
+#include "trainedproject.h"
+#include "widgetlookup.h"
 
 #include <QCheckBox>
 #include <QDir>
@@ -26,6 +28,7 @@
 #include <QTreeWidget>
 
 using namespace lepton;
+using Testing::child;
 
 class TestExportDock : public QObject
 {
@@ -38,14 +41,6 @@ private slots:
     void noTargetDisablesExport();
 
 private:
-    template <typename T>
-    static T *child(QWidget *w, const QString &name)
-    {
-        T *found = w->findChild<T *>(name);
-        if (!found)
-            qWarning("no %s named %s", T::staticMetaObject.className(), qPrintable(name));
-        return found;
-    }
     static void openOnDemo(MainWindow &w, const QString &project);
     static void setTargets(ExportDock *dock, bool torchscript, bool onnx, bool package);
     static int reportsIn(ExportDock *dock, ExportTargetReport::State state);
@@ -63,18 +58,10 @@ void TestExportDock::initTestCase()
     QCoreApplication::setApplicationName("tst_exportdock");
     configureRuntime();
     QVERIFY(m_dir.isValid());
-    auto demo = createDemoProject(m_dir.filePath("demo.lepton"), defaultDigitSheetPath());
-    QVERIFY2(demo.ok(), qPrintable(demo.error()));
-    m_demo = demo.value();
-    TrainConfig config;
-    config.epochs = 1;
-    auto trained = trainModel(m_demo.projectPath, m_demo.datasetId, m_demo.architectureId, config);
+    auto trained = Testing::makeTrainedDemoProject(m_dir.filePath("demo.lepton"));
     QVERIFY2(trained.ok(), qPrintable(trained.error()));
-    auto store = ProjectStore::open(m_demo.projectPath);
-    QVERIFY2(store.ok(), qPrintable(store.error()));
-    auto versions = store.value()->modelVersions();
-    QVERIFY(versions.ok() && !versions->isEmpty());
-    m_modelVersion = versions->last().id;
+    m_demo = trained->project;
+    m_modelVersion = trained->modelVersionId;
 }
 
 void TestExportDock::openOnDemo(MainWindow &w, const QString &project)

@@ -15,6 +15,7 @@
 #include "pipeline/demopipeline.h"
 #include "project/projectstore.h"
 #include "runtime/runtimeconfig.h"
+#include "widgetlookup.h"
 
 #include <QApplication>
 #include <QChart>
@@ -41,6 +42,7 @@
 #include <QTreeWidget>
 
 using namespace lepton;
+using Testing::child;
 
 class TestMainWindow : public QObject
 {
@@ -58,14 +60,6 @@ private slots:
     void importsIntoNewProject();
 
 private:
-    template <typename T>
-    static T *child(QWidget *w, const QString &name)
-    {
-        T *found = w->findChild<T *>(name);
-        if (!found)
-            qWarning("no %s named %s", T::staticMetaObject.className(), qPrintable(name));
-        return found;
-    }
     static QLineSeries *series(QChartView *view, const QString &name);
     static void raiseDock(MainWindow &w, const QString &dockName);
     static int childCount(ProjectDock *dock, const QString &groupPrefix);
