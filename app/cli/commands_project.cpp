@@ -1,0 +1,219 @@
+#include "cliutil.h"
+#include "commands.h"
+#include "data/importer.h"
+#include "deploy/deploymentpackage.h"
+#include "deploy/onnxexport.h"
+#include "deploy/packagemodel.h"
+#include "deploy/packageserver.h"
+#include "graph/modelgraph.h"
+#include "pipeline/demopipeline.h"
+#include "project/projectstore.h"
+#include "runtime/runtimeconfig.h"
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTextStream>
+#include <QTimer>
+#include <csignal>
+
+namespace lepton::Cli {
+
+int cmdDemo(const QStringList &args)
+{
+    Parsed p;
+    p.parser.addOption({QStringLiteral("workdir"), QStringLiteral("Folder for the project and the export."),
+                        QStringLiteral("DIR")});
+    p.parser.addOption({QStringLiteral("digits"), QStringLiteral("Digit sheet (default: OpenCV's digits.png)."),
+                        QStringLiteral("PNG")});
+    addTrainOptions(p.parser);
+    if (int rc = parse(p, QStringLiteral("demo"),
+                       QStringLiteral("Import OpenCV's digit sheet, train a small CNN, evaluate it on the test split "
+                                      "and export it to TorchScript."),
+                       args, {});
+        rc >= 0)
+        return rc;
+    if (!p.parser.isSet(QStringLiteral("workdir")))
+        return usageError(p.parser, QStringLiteral("--workdir is required"));
+    DemoOptions options;
+    options.workdir = p.parser.value(QStringLiteral("workdir"));
+    options.digitSheetPath = p.parser.value(QStringLiteral("digits"));
+    QString error;
+    if (!readTrainOptions(p.parser, &options.train, &error))
+        return usageError(p.parser, error);
+    const bool json = p.parser.isSet(p.json);
+    DemoObserver observer;
+    observer.onStage = [](const QString &stage) { err() << "== " << stage << Qt::endl; };
+    observer.train = printingObserver(false);
+    auto report = runDemo(options, observer, cancelToken());
+    if (!report)
+        return fail(report.error());
+    if (json)
+        printJson(report->toJson());
+    else
+        out() << report->toText() << Qt::flush;
+    return Ok;
+}
+
+int cmdNew(const QStringList &args)
+{
+    Parsed p;
+    if (int rc = parse(p, QStringLiteral("new"), QStringLiteral("Create an empty project file."), args,
+                       {QStringLiteral("PROJECT")});
+        rc >= 0)
+        return rc;
+    const QString path = p.parser.positionalArguments().first();
+    auto store = ProjectStore::create(path);
+    if (!store)
+        return fail(store.error());
+    if (p.parser.isSet(p.json))
+        printJson({{"project", store.value()->path()}, {"schema_version", store.value()->schemaVersion()}});
+    else
+        out() << "created " << path << " (schema version " << store.value()->schemaVersion() << ")\n" << Qt::flush;
+    return Ok;
+}
+
+int cmdImport(const QStringList &args)
+{
+    Parsed p;
+    p.parser.addOption({QStringLiteral("digits"), QStringLiteral("Import OpenCV's digit sheet (PNG)."), QStringLiteral("PNG")});
+    p.parser.addOption({QStringLiteral("folder"), QStringLiteral("Import a folder of class_name/image files."),
+                        QStringLiteral("DIR")});
+    p.parser.addOption({QStringLiteral("name"), QStringLiteral("Dataset name."), QStringLiteral("NAME")});
+    p.parser.addOption({QStringLiteral("size"), QStringLiteral("Input size WxH (default 20x20)."), QStringLiteral("WxH")});
+    p.parser.addOption({QStringLiteral("channels"), QStringLiteral("1 (grayscale) or 3 (colour), default 1."),
+                        QStringLiteral("N")});
+    p.parser.addOption({QStringLiteral("train"), QStringLiteral("Train fraction (default 0.8)."), QStringLiteral("F")});
+    p.parser.addOption({QStringLiteral("val"), QStringLiteral("Validation fraction (default 0.1)."), QStringLiteral("F")});
+    p.parser.addOption({QStringLiteral("seed"), QStringLiteral("Split seed (default 42)."), QStringLiteral("N")});
+    if (int rc = parse(p, QStringLiteral("import"), QStringLiteral("Import images into a project as a new dataset."),
+                       args, {QStringLiteral("PROJECT")});
+        rc >= 0)
+        return rc;
+    const bool digits = p.parser.isSet(QStringLiteral("digits"));
+    if (digits == p.parser.isSet(QStringLiteral("folder")))
+        return usageError(p.parser, QStringLiteral("give exactly one of --digits or --folder"));
+    ImportOptions o;
+    o.name = p.parser.value(QStringLiteral("name"));
+    QString error;
+    if (p.parser.isSet(QStringLiteral("size"))) {
+        const QStringList wh = p.parser.value(QStringLiteral("size")).toLower().split(QLatin1Char('x'));
+        bool okW = false, okH = false;
+        if (wh.size() == 2) {
+            o.width = wh[0].toInt(&okW);
+            o.height = wh[1].toInt(&okH);
+        }
+        if (!okW || !okH)
+            return usageError(p.parser, QStringLiteral("--size must look like 28x28"));
+    }
+    if (!intOption(p.parser, QStringLiteral("channels"), &o.channels, 1, &error))
+        return usageError(p.parser, error);
+    int seed = int(o.seed);
+    if (!intOption(p.parser, QStringLiteral("seed"), &seed, 0, &error))
+        return usageError(p.parser, error);
+    o.seed = quint32(seed);
+    if (p.parser.isSet(QStringLiteral("train")))
+        o.trainFraction = p.parser.value(QStringLiteral("train")).toDouble();
+    if (p.parser.isSet(QStringLiteral("val")))
+        o.validationFraction = p.parser.value(QStringLiteral("val")).toDouble();
+    auto store = ProjectStore::open(p.parser.positionalArguments().first());
+    if (!store)
+        return fail(store.error());
+    const bool json = p.parser.isSet(p.json);
+    ProgressFn progress;
+    if (!json)
+        progress = [](qint64 done, qint64 total, const QString &) {
+            if (done == total || done % 1000 == 0)
+                err() << "\r  imported " << done << "/" << total << (done == total ? "\n" : "") << Qt::flush;
+        };
+    auto data = digits ? importDigitSheet(p.parser.value(QStringLiteral("digits")), o, progress, cancelToken())
+                       : importImageFolder(p.parser.value(QStringLiteral("folder")), o, progress, cancelToken());
+    if (!data)
+        return fail(data.error());
+    auto id = importIntoProject(*store.value(), data.value());
+    if (!id)
+        return fail(id.error());
+    auto info = store.value()->dataset(id.value());
+    if (!info)
+        return fail(info.error());
+    QJsonArray issues;
+    for (const ImportIssue &i : data->issues) {
+        issues.append(QJsonObject{{"path", i.path}, {"reason", i.reason}});
+        if (!json)
+            err() << "skipped " << i.path << ": " << i.reason << Qt::endl;
+    }
+    if (json) {
+        printJson({{"dataset_id", id.value()},
+                   {"samples", info->sampleCount()},
+                   {"classes", QJsonArray::fromStringList(info->classes)},
+                   {"train", info->splitCounts[0]},
+                   {"validation", info->splitCounts[1]},
+                   {"test", info->splitCounts[2]},
+                   {"skipped", issues}});
+    } else {
+        out() << "dataset " << id.value() << " '" << info->name << "': " << info->sampleCount() << " samples in "
+              << info->classes.size() << " classes (train " << info->splitCounts[0] << ", validation "
+              << info->splitCounts[1] << ", test " << info->splitCounts[2] << "), " << data->issues.size()
+              << " files skipped\n"
+              << Qt::flush;
+    }
+    return Ok;
+}
+
+int cmdInfo(const QStringList &args)
+{
+    Parsed p;
+    if (int rc = parse(p, QStringLiteral("info"), QStringLiteral("List what a project holds."), args,
+                       {QStringLiteral("PROJECT")});
+        rc >= 0)
+        return rc;
+    auto opened = ProjectStore::open(p.parser.positionalArguments().first());
+    if (!opened)
+        return fail(opened.error());
+    ProjectStore &s = *opened.value();
+    auto datasets = s.datasets();
+    auto archs = s.architectures();
+    auto runs = s.runs();
+    auto versions = s.modelVersions();
+    auto evals = s.evaluations();
+    auto exports = s.exports();
+    for (const QString *e : {&datasets.error(), &archs.error(), &runs.error(), &versions.error(), &evals.error(),
+                             &exports.error()})
+        if (!e->isEmpty())
+            return fail(*e);
+    QJsonArray jd, ja, jr, jv, je, jx;
+    for (const DatasetInfo &d : datasets.value())
+        jd.append(QJsonObject{{"id", d.id}, {"name", d.name}, {"kind", d.kind}, {"samples", d.sampleCount()},
+                              {"classes", d.classes.size()}});
+    for (const ArchitectureInfo &a : archs.value())
+        ja.append(QJsonObject{{"id", a.id}, {"name", a.name}, {"version", a.version}});
+    for (const RunInfo &r : runs.value())
+        jr.append(QJsonObject{{"id", r.id}, {"dataset_id", r.datasetId}, {"architecture_id", r.architectureId},
+                              {"status", r.status}, {"epochs", r.epochsDone}});
+    for (const ModelVersionInfo &v : versions.value())
+        jv.append(QJsonObject{{"id", v.id}, {"name", v.name}, {"run_id", v.runId}, {"parent_id", v.parentId}});
+    for (const EvaluationInfo &e : evals.value())
+        je.append(QJsonObject{{"id", e.id}, {"model_version_id", e.modelVersionId}, {"split", e.split},
+                              {"accuracy", e.accuracy}, {"macro_f1", e.macroF1}});
+    for (const ExportInfo &x : exports.value())
+        jx.append(QJsonObject{{"id", x.id}, {"model_version_id", x.modelVersionId}, {"format", x.format},
+                              {"path", x.path}, {"sha256", x.sha256}});
+    const QJsonObject all{{"project", s.path()}, {"schema_version", s.schemaVersion()}, {"datasets", jd},
+                          {"architectures", ja}, {"runs", jr}, {"model_versions", jv}, {"evaluations", je},
+                          {"exports", jx}};
+    if (p.parser.isSet(p.json)) {
+        printJson(all);
+    } else {
+        out() << s.path() << " (schema " << s.schemaVersion() << ")\n";
+        for (const char *key : {"datasets", "architectures", "runs", "model_versions", "evaluations", "exports"}) {
+            out() << key << ":\n";
+            for (const QJsonValue &v : all.value(QLatin1String(key)).toArray())
+                out() << "  " << QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact) << "\n";
+        }
+        out() << Qt::flush;
+    }
+    return Ok;
+}
+
+} // namespace lepton::Cli
