@@ -155,11 +155,85 @@ private Q_SLOTS:
         QVERIFY(node(a, "c").error.contains(QStringLiteral("larger than")));
     }
 
+    void newLayersShapesAndCounts()
+    {
+        const GraphAnalysis a = analyzeGraph(chain({
+            {"in", "Input", {{"channels", 8}, {"height", 10}, {"width", 10}}, {}},
+            {"dw", "DepthwiseConv2d", {{"channel_multiplier", 2}, {"stride", 2}}, {"in"}},   // k3 p1 default
+            {"up", "ConvTranspose2d", {{"out_channels", 3}, {"kernel_size", 3}, {"stride", 2}, {"padding", 1},
+                                       {"output_padding", 1}}, {"dw"}},
+            {"act", "GELU", {}, {"up"}},
+            {"side", "Conv2d", {{"out_channels", 5}, {"kernel_size", 1}}, {"in"}},
+            {"cat", "Concat", {}, {"act", "side", "in"}},
+            {"lr", "LeakyReLU", {{"negative_slope", 0.1}}, {"cat"}},
+            {"gap", "GlobalAvgPool", {}, {"lr"}},
+            {"bn", "BatchNorm1d", {}, {"gap"}},
+            {"ln", "LayerNorm", {}, {"bn"}},
+            {"silu", "SiLU", {}, {"ln"}},
+            {"fc", "Linear", {{"out_features", 4}}, {"silu"}},
+        }));
+        QVERIFY2(a.valid(), qPrintable(a.errors.join('\n')));
+        // depthwise: 16 = 8·2 filters of 3×3 (+16 bias) at (10+2−3)/2+1 = 5
+        QCOMPARE(node(a, "dw").outputShape.toString(), QStringLiteral("16×5×5"));
+        QCOMPARE(node(a, "dw").parameters, qint64(16 * 9 + 16));
+        QCOMPARE(node(a, "dw").macs, qint64(16 * 9 * 25));
+        // transposed: (5−1)·2 − 2 + 3 + 1 = 10; weights 16·3·3·3, each input pixel scatters them
+        QCOMPARE(node(a, "up").outputShape.toString(), QStringLiteral("3×10×10"));
+        QCOMPARE(node(a, "up").parameters, qint64(16 * 3 * 9 + 3));
+        QCOMPARE(node(a, "up").macs, qint64(16 * 3 * 9 * 25));
+        QCOMPARE(node(a, "cat").outputShape.toString(), QStringLiteral("16×10×10"));   // 3 + 5 + 8
+        QCOMPARE(node(a, "bn").parameters, qint64(32));
+        QCOMPARE(node(a, "ln").parameters, qint64(32));
+        QCOMPARE(node(a, "ln").macs, qint64(32));
+        QCOMPARE(node(a, "fc").parameters, qint64(16 * 4 + 4));
+        QCOMPARE(a.sizeBytes, 4 * (a.totalParameters + 33));   // BatchNorm1d running mean, var, count
+
+        const GraphAnalysis tab = analyzeGraph(chain({
+            {"in", "Input", {{"features", 12}}, {}},
+            {"fc", "Linear", {{"out_features", 3}}, {"in"}},
+        }));
+        QVERIFY2(tab.valid(), qPrintable(tab.errors.join('\n')));
+        QCOMPARE(tab.inputShape.dims, QVector<qint64>({12}));
+        QCOMPARE(tab.totalParameters, qint64(39));
+    }
+
+    void newLayerErrorsNameTheMismatch()
+    {
+        const GraphAnalysis a = analyzeGraph(chain({
+            {"in", "Input", {{"channels", 8}, {"height", 10}, {"width", 10}}, {}},
+            {"pool", "MaxPool2d", {}, {"in"}},
+            {"cat", "Concat", {}, {"in", "pool"}},
+            {"bn1", "BatchNorm1d", {}, {"in"}},
+            {"ln", "LayerNorm", {}, {"in"}},
+            {"up", "ConvTranspose2d", {{"stride", 2}, {"output_padding", 2}}, {"in"}},
+            {"lr", "LeakyReLU", {{"negative_slope", -1}}, {"in"}},
+            {"neg", "Input", {{"features", -3}}, {}},
+            {"sum", "Add", {}, {"cat", "bn1", "ln", "up", "lr"}},
+        }));
+        QVERIFY(!a.valid());
+        QCOMPARE(node(a, "cat").error, QStringLiteral("input shapes 8×10×10 and 8×5×5 differ in more than the channel axis"));
+        QCOMPARE(node(a, "bn1").error, QStringLiteral("expects a feature vector (use BatchNorm2d for C×H×W), got 8×10×10"));
+        QVERIFY(node(a, "ln").error.startsWith(QStringLiteral("expects a feature vector")));
+        QCOMPARE(node(a, "up").error, QStringLiteral("output_padding 2 must be smaller than stride 2"));
+        QVERIFY(node(a, "lr").error.contains(QStringLiteral("negative_slope")));
+        QVERIFY(node(a, "neg").error.contains(QStringLiteral("features must be >= 0")));
+        QCOMPARE(node(a, "sum").error, QStringLiteral("an input of this node is invalid"));
+        QVERIFY(a.errors.join('\n').contains(QStringLiteral("node 'cat' (Concat): input shapes")));
+    }
+
     void registryDescribesLayers()
     {
         const QStringList names = LayerRegistry::instance().names();
-        for (const char *n : {"Input", "Conv2d", "BatchNorm2d", "ReLU", "MaxPool2d", "Flatten", "Linear", "Dropout"})
+        for (const char *n : {"Input", "Conv2d", "DepthwiseConv2d", "ConvTranspose2d", "BatchNorm1d", "BatchNorm2d",
+                              "LayerNorm", "ReLU", "LeakyReLU", "GELU", "SiLU", "Sigmoid", "Tanh", "MaxPool2d",
+                              "AvgPool2d", "GlobalAvgPool", "Flatten", "Linear", "Dropout", "Add", "Concat"})
             QVERIFY2(names.contains(QLatin1String(n)), n);
+        for (const QString &name : names) {   // every type can be trained and exported
+            const LayerType *t = LayerRegistry::instance().find(name);
+            QVERIFY2(!t->description.isEmpty(), qPrintable(name));
+            if (name != QLatin1String("Input"))
+                QVERIFY2(t->torch && t->onnx, qPrintable(name));
+        }
         const LayerType *conv = LayerRegistry::instance().find(QStringLiteral("Conv2d"));
         QVERIFY(conv && conv->torch);
         GraphNode n{"c", "Conv2d", {}, {}};

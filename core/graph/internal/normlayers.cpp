@@ -1,0 +1,144 @@
+// Normalization layers.
+#include "graph/internal/layerkit.h"
+
+namespace lepton::Internal {
+namespace {
+
+QVector<LayerParamSpec> batchNormParams()
+{
+    return {{"eps", "float", 1e-5, 0, "Added to the variance"},
+            {"momentum", "float", 0.1, 0, "Running statistics momentum"}};
+}
+
+std::shared_ptr<TorchLayerOps> batchNormTorch(bool twoD)
+{
+    auto ops = std::make_shared<TorchLayerOps>();
+    ops->build = [twoD](const GraphNode &n, const Shapes &in) {
+        const qint64 c = in[0].dims[0];
+        if (twoD) {
+            auto m = torch::nn::BatchNorm2d(
+                torch::nn::BatchNorm2dOptions(c).eps(floatParam(n, "eps")).momentum(floatParam(n, "momentum")));
+            return BuiltLayer{m.ptr(), [m](const std::vector<torch::Tensor> &x) mutable { return m->forward(x[0]); }};
+        }
+        auto m = torch::nn::BatchNorm1d(
+            torch::nn::BatchNorm1dOptions(c).eps(floatParam(n, "eps")).momentum(floatParam(n, "momentum")));
+        return BuiltLayer{m.ptr(), [m](const std::vector<torch::Tensor> &x) mutable { return m->forward(x[0]); }};
+    };
+    ops->script = [](const GraphNode &n, const QStringList &in, const QString &attr) {
+        return QStringLiteral("torch.batch_norm(%1, self.%2weight, self.%2bias, self.%2running_mean, "
+                              "self.%2running_var, False, 0.0, %3, False)")
+            .arg(in[0], attr, scriptFloat(floatParam(n, "eps")));
+    };
+    return ops;
+}
+
+std::shared_ptr<OnnxLayerOps> batchNormOnnx()
+{
+    auto ops = std::make_shared<OnnxLayerOps>();
+    ops->emit = [](const OnnxEmitArgs &a, onnx::GraphProto &g) {
+        // Inference mode: normalizes with the running statistics, like torch's eval().
+        QStringList ins{a.inputs[0]};
+        for (const char *key : {"weight", "bias", "running_mean", "running_var"})
+            if (auto st = addOnnxWeight(a, g, key, ins); !st)
+                return st;
+        onnx::NodeProto *node = addOnnxNode(g, "BatchNormalization", ins, a.output, a.node.id);
+        setOnnxAttribute(node, "epsilon", float(floatParam(a.node, "eps")));
+        return success();
+    };
+    return ops;
+}
+
+LayerType batchNorm(bool twoD)
+{
+    LayerType t;
+    t.name = twoD ? QStringLiteral("BatchNorm2d") : QStringLiteral("BatchNorm1d");
+    t.description = twoD ? QStringLiteral("Batch normalization over the channels of a C×H×W input")
+                         : QStringLiteral("Batch normalization over the features of a vector input");
+    t.params = batchNormParams();
+    t.infer = [twoD](const Shapes &in, const GraphNode &) {
+        auto r = twoD ? needRank(in[0], 3, QStringLiteral("a C×H×W input (use BatchNorm1d for vectors)"))
+                      : needRank(in[0], 1, QStringLiteral("a feature vector (use BatchNorm2d for C×H×W)"));
+        if (!r)
+            return r;
+        const qint64 c = in[0].dims[0];
+        return ShapeResult(LayerShapeInfo{in[0], 2 * c, 2 * c + 1, in[0].elements()});
+    };
+    t.torch = batchNormTorch(twoD);
+    t.onnx = batchNormOnnx();
+    return t;
+}
+
+} // namespace
+
+LayerType batchNorm2dLayer() { return batchNorm(true); }
+LayerType batchNorm1dLayer() { return batchNorm(false); }
+
+LayerType layerNormLayer()
+{
+    LayerType t;
+    t.name = QStringLiteral("LayerNorm");
+    t.description = QStringLiteral("Normalizes each sample's feature vector to mean 0, variance 1, "
+                                   "then scales and shifts per feature");
+    t.params = {{"eps", "float", 1e-5, 0, "Added to the variance"}};
+    t.infer = [](const Shapes &in, const GraphNode &n) {
+        auto r = needRank(in[0], 1, QStringLiteral("a feature vector (Flatten first; use BatchNorm2d for C×H×W)"));
+        if (!r)
+            return r;
+        if (!(floatParam(n, "eps") > 0))
+            return shapeFailure(QStringLiteral("eps must be > 0, got %1").arg(floatParam(n, "eps")));
+        const qint64 d = in[0].dims[0];
+        return ShapeResult(LayerShapeInfo{in[0], 2 * d, 0, 2 * d});
+    };
+    auto ops = std::make_shared<TorchLayerOps>();
+    ops->build = [](const GraphNode &n, const Shapes &in) {
+        auto m = torch::nn::LayerNorm(torch::nn::LayerNormOptions({in[0].dims[0]}).eps(floatParam(n, "eps")));
+        return BuiltLayer{m.ptr(), [m](const std::vector<torch::Tensor> &x) mutable { return m->forward(x[0]); }};
+    };
+    ops->script = [](const GraphNode &n, const QStringList &in, const QString &attr) {
+        return QStringLiteral("torch.layer_norm(%1, [%1.size(1)], self.%2weight, self.%2bias, %3, False)")
+            .arg(in[0], attr, scriptFloat(floatParam(n, "eps")));
+    };
+    t.torch = ops;
+    auto onnxOps = std::make_shared<OnnxLayerOps>();
+    onnxOps->emit = [](const OnnxEmitArgs &a, onnx::GraphProto &g) {
+        // LayerNormalization needs opset 17 and OpenCV 4.6 cannot broadcast an N×1 statistic, so the
+        // mean is taken with a Gemm against a D×D matrix of 1/D, which gives it already repeated:
+        // y = (x − m) · (mean((x − m)²) + eps)^−½ · weight + bias.
+        auto weight = onnxTensor(a, "weight");
+        if (!weight)
+            return Status::failure(weight.error());
+        const qint64 d = weight->size(0);
+        const QString x = a.inputs[0], id = a.node.id;
+        const QString avg = a.name(QStringLiteral(".average")), zero = a.name(QStringLiteral(".zero"));
+        addOnnxInitializer(g, avg, torch::full({d, d}, 1.0 / double(d)));
+        addOnnxInitializer(g, zero, torch::zeros({d}));
+        auto step = [&](const char *op, const QStringList &ins, const QString &what) {
+            const QString out = a.name(QLatin1Char('/') + what);
+            addOnnxNode(g, op, ins, out, id + QLatin1Char('/') + what);
+            return out;
+        };
+        const QString mean = step("Gemm", {x, avg, zero}, QStringLiteral("mean"));
+        const QString centered = step("Sub", {x, mean}, QStringLiteral("centered"));
+        const QString squared = step("Mul", {centered, centered}, QStringLiteral("squared"));
+        const QString variance = step("Gemm", {squared, avg, zero}, QStringLiteral("variance"));
+        const QString shifted =
+            step("Add", {variance, addOnnxScalar(a, g, QStringLiteral(".eps"), float(floatParam(a.node, "eps")))},
+                 QStringLiteral("variance_eps"));
+        const QString inverse =
+            step("Pow", {shifted, addOnnxScalar(a, g, QStringLiteral(".minus_half"), -0.5f)}, QStringLiteral("inv_std"));
+        const QString normalized = step("Mul", {centered, inverse}, QStringLiteral("normalized"));
+        QStringList affine{normalized};
+        if (auto st = addOnnxWeight(a, g, "weight", affine); !st)
+            return st;
+        const QString scaled = step("Mul", affine, QStringLiteral("scaled"));
+        QStringList shift{scaled};
+        if (auto st = addOnnxWeight(a, g, "bias", shift); !st)
+            return st;
+        addOnnxNode(g, "Add", shift, a.output, id);
+        return success();
+    };
+    t.onnx = onnxOps;
+    return t;
+}
+
+} // namespace lepton::Internal
