@@ -1,81 +1,117 @@
 #include "cliutil.h"
 #include "commands.h"
-#include "data/importer.h"
-#include "deploy/deploymentpackage.h"
-#include "deploy/onnxexport.h"
-#include "deploy/packagemodel.h"
-#include "deploy/packageserver.h"
-#include "graph/modelgraph.h"
-#include "pipeline/demopipeline.h"
+#include "eval/evaluator.h"
+#include "eval/report.h"
 #include "project/projectstore.h"
-#include "runtime/runtimeconfig.h"
+
 #include <QCommandLineParser>
-#include <QCoreApplication>
-#include <QFile>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QTextStream>
-#include <QTimer>
-#include <csignal>
 
 namespace lepton::Cli {
+
+namespace {
+
+void printSummary(const EvaluationOutcome &e)
+{
+    const ClassificationMetrics &m = e.metrics;
+    out() << "evaluation " << e.evaluationId << ": model version " << e.modelVersionId << " on "
+          << splitName(e.split) << " (" << e.samples << " samples): accuracy " << QString::number(m.accuracy, 'f', 4)
+          << ", macro F1 " << QString::number(m.macroF1, 'f', 4) << "\n";
+    out() << "  balanced accuracy " << QString::number(m.balancedAccuracy, 'f', 4) << ", weighted F1 "
+          << QString::number(m.weightedF1, 'f', 4) << ", kappa "
+          << (m.kappa ? QString::number(*m.kappa, 'f', 4) : QStringLiteral("undefined")) << "\n";
+    if (const auto &sc = e.scores) {
+        out() << "  log loss " << QString::number(sc->logLoss, 'f', 4) << ", ROC AUC macro "
+              << (sc->macroRocAuc ? QString::number(*sc->macroRocAuc, 'f', 4) : QStringLiteral("undefined"))
+              << " / micro " << QString::number(sc->microRocAuc, 'f', 4) << ", ECE "
+              << QString::number(sc->calibration.expectedCalibrationError, 'f', 4) << "\n";
+    } else {
+        out() << "  score metrics: " << e.scoresError << "\n";
+    }
+    out() << "  class  precision  recall  f1      support\n";
+    for (int c = 0; c < m.perClass.size(); ++c)
+        out() << QStringLiteral("  %1  %2  %3  %4  %5\n")
+                     .arg(e.classes.value(c), 5)
+                     .arg(m.perClass[c].precision, 9, 'f', 4)
+                     .arg(m.perClass[c].recall, 6, 'f', 4)
+                     .arg(m.perClass[c].f1, 6, 'f', 4)
+                     .arg(m.perClass[c].support, 7);
+}
+
+} // namespace
 
 int cmdEval(const QStringList &args)
 {
     Parsed p;
-    p.parser.addOption({QStringLiteral("model"), QStringLiteral("Model version id."), QStringLiteral("ID")});
+    p.parser.addOption({QStringLiteral("model"), QStringLiteral("Model version id to evaluate."), QStringLiteral("ID")});
+    p.parser.addOption({QStringLiteral("evaluation"),
+                        QStringLiteral("Use this stored evaluation instead of running the model (for reports)."),
+                        QStringLiteral("ID")});
     p.parser.addOption({QStringLiteral("split"), QStringLiteral("train, validation or test (default test)."),
                         QStringLiteral("SPLIT"), QStringLiteral("test")});
     p.parser.addOption({QStringLiteral("curves"), QStringLiteral("Include ROC, PR and calibration curves in --json.")});
-    if (int rc = parse(p, QStringLiteral("eval"), QStringLiteral("Evaluate a model version on a split."), args,
-                       {QStringLiteral("PROJECT")});
+    p.parser.addOption({QStringLiteral("predictions"),
+                        QStringLiteral("Write per-sample predictions: sample,true,pred,score_0..score_k."),
+                        QStringLiteral("OUT.csv")});
+    p.parser.addOption({QStringLiteral("metrics"), QStringLiteral("Write all metrics and curves as JSON."),
+                        QStringLiteral("OUT.json")});
+    p.parser.addOption({QStringLiteral("report"),
+                        QStringLiteral("Write a self-contained HTML report with the charts."), QStringLiteral("OUT.html")});
+    if (int rc = parse(p, QStringLiteral("eval"),
+                       QStringLiteral("Evaluate a model version on a split, or write reports of a stored evaluation."),
+                       args, {QStringLiteral("PROJECT")});
         rc >= 0)
         return rc;
+    const bool byModel = p.parser.isSet(QStringLiteral("model"));
+    const bool byEvaluation = p.parser.isSet(QStringLiteral("evaluation"));
+    if (byModel == byEvaluation)
+        return usageError(p.parser, QStringLiteral("give either --model ID (evaluate) or --evaluation ID (stored)"));
     bool ok = false;
-    const qint64 model = p.parser.value(QStringLiteral("model")).toLongLong(&ok);
-    if (!ok)
-        return usageError(p.parser, QStringLiteral("--model ID is required"));
+    const qint64 id = p.parser.value(byModel ? QStringLiteral("model") : QStringLiteral("evaluation")).toLongLong(&ok);
+    if (!ok || id <= 0)
+        return usageError(p.parser, QStringLiteral("--%1 needs a positive id")
+                                               .arg(QLatin1String(byModel ? "model" : "evaluation")));
     Split split;
     if (!parseSplit(p.parser.value(QStringLiteral("split")), &split))
         return usageError(p.parser, QStringLiteral("--split must be train, validation or test"));
-    auto outcome = evaluateModel(p.parser.positionalArguments().first(), model, split, {}, cancelToken());
+    const QString project = p.parser.positionalArguments().first();
+
+    Result<EvaluationOutcome> outcome = Result<EvaluationOutcome>::failure(QString());
+    if (byModel) {
+        outcome = evaluateModel(project, id, split, {}, cancelToken());
+    } else {
+        auto store = ProjectStore::open(project);
+        if (!store)
+            return fail(store.error());
+        outcome = loadEvaluation(*store.value(), id);
+    }
     if (!outcome)
         return fail(outcome.error());
+    const EvaluationOutcome &e = outcome.value();
+
+    QJsonObject files;
+    const struct { const char *option; Status (*write)(const EvaluationOutcome &, const QString &); } writers[] = {
+        {"predictions", &writePredictionsCsv}, {"metrics", &writeMetricsJson}, {"report", &writeHtmlReport}};
+    for (const auto &w : writers) {
+        const QString option = QString::fromLatin1(w.option);
+        if (!p.parser.isSet(option))
+            continue;
+        const QString path = p.parser.value(option);
+        if (auto written = w.write(e, path); !written)
+            return fail(written.error());
+        files.insert(option, path);
+    }
+
     if (p.parser.isSet(p.json)) {
-        QJsonObject o = outcome->metrics.toJson();
-        o.insert(QLatin1String("evaluation_id"), outcome->evaluationId);
-        o.insert(QLatin1String("model_version_id"), model);
-        o.insert(QLatin1String("split"), splitName(split));
-        o.insert(QLatin1String("samples"), double(outcome->samples));
-        o.insert(QLatin1String("classes"), QJsonArray::fromStringList(outcome->classes));
-        if (outcome->scores)
-            o.insert(QLatin1String("scores"), outcome->scores->toJson(p.parser.isSet(QStringLiteral("curves"))));
-        else
-            o.insert(QLatin1String("scores_error"), outcome->scoresError);
+        QJsonObject o = evaluationJson(e, p.parser.isSet(QStringLiteral("curves")));
+        if (!files.isEmpty())
+            o.insert(QLatin1String("files"), files);
         printJson(o);
     } else {
-        const ClassificationMetrics &m = outcome->metrics;
-        out() << "model version " << model << " on " << splitName(split) << " (" << outcome->samples
-              << " samples): accuracy " << QString::number(m.accuracy, 'f', 4) << ", macro F1 "
-              << QString::number(m.macroF1, 'f', 4) << "\n";
-        out() << "  balanced accuracy " << QString::number(m.balancedAccuracy, 'f', 4) << ", weighted F1 "
-              << QString::number(m.weightedF1, 'f', 4) << "\n";
-        if (const auto &sc = outcome->scores) {
-            out() << "  log loss " << QString::number(sc->logLoss, 'f', 4) << ", ROC AUC macro "
-                  << (sc->macroRocAuc ? QString::number(*sc->macroRocAuc, 'f', 4) : QStringLiteral("undefined"))
-                  << " / micro " << QString::number(sc->microRocAuc, 'f', 4) << ", ECE "
-                  << QString::number(sc->calibration.expectedCalibrationError, 'f', 4) << "\n";
-        } else {
-            out() << "  score metrics: " << outcome->scoresError << "\n";
-        }
-        out() << "  class  precision  recall  f1      support\n";
-        for (int c = 0; c < m.perClass.size(); ++c)
-            out() << QStringLiteral("  %1  %2  %3  %4  %5\n")
-                         .arg(outcome->classes.value(c), 5)
-                         .arg(m.perClass[c].precision, 9, 'f', 4)
-                         .arg(m.perClass[c].recall, 6, 'f', 4)
-                         .arg(m.perClass[c].f1, 6, 'f', 4)
-                         .arg(m.perClass[c].support, 7);
+        printSummary(e);
+        for (auto it = files.begin(); it != files.end(); ++it)
+            out() << "  wrote " << it.key() << ": " << it.value().toString() << "\n";
         out() << Qt::flush;
     }
     return Ok;

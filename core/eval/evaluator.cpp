@@ -5,7 +5,6 @@
 #include "project/projectstore.h"
 
 #include <QElapsedTimer>
-#include <QJsonArray>
 #include <QJsonDocument>
 
 namespace lepton {
@@ -23,10 +22,8 @@ Result<EvaluationOutcome> evaluateModel(const QString &projectPath, qint64 model
         return R::failure(opened.error());
     ProjectStore &store = *opened->store;
     const LoadedModel *loaded = &opened->model;
-    EvaluationOutcome out;
-    out.modelVersionId = modelVersionId;
-    out.split = split;
-    out.classes = loaded->dataset.classes;
+    const QStringList classes = loaded->dataset.classes;
+    QVector<PredictionRecord> predictions;
     try {
         auto data = loadSplit(store, loaded->dataset, split);
         if (!data)
@@ -34,11 +31,14 @@ Result<EvaluationOutcome> evaluateModel(const QString &projectPath, qint64 model
         if (data->size() == 0)
             return R::failure(QStringLiteral("the %1 split of dataset '%2' is empty")
                                   .arg(splitName(split), loaded->dataset.name));
-        const int classCount = loaded->dataset.classes.size();
-        ConfusionMatrix cm(classCount);
-        QVector<int> truth;
-        ProbabilityMatrix probs;
-        probs.cols = classCount;
+        // Same order as loadSplit (by sample id).
+        auto samples = store.samples(loaded->dataset.id, split, false);
+        if (!samples)
+            return R::failure(samples.error());
+        if (samples->size() != data->size())
+            return R::failure(QStringLiteral("the %1 split changed while it was read").arg(splitName(split)));
+        const int classCount = classes.size();
+        predictions.reserve(samples->size());
         torch::NoGradGuard noGrad;
         constexpr qint64 chunk = 512;
         for (qint64 start = 0; start < data->size(); start += chunk) {
@@ -50,52 +50,47 @@ Result<EvaluationOutcome> evaluateModel(const QString &projectPath, qint64 model
             const auto p = pred.accessor<int64_t, 1>();
             const auto t = data->labels.slice(0, start, end);
             const auto ta = t.accessor<int64_t, 1>();
-            for (int64_t i = 0; i < p.size(0); ++i)
-                cm.add(int(ta[i]), int(p[i]));
-            if (logits.dim() == 2 && logits.size(1) == classCount) {
-                const torch::Tensor soft = logits.to(torch::kDouble).softmax(1).contiguous();
-                const double *sp = soft.data_ptr<double>();
-                for (int64_t i = 0; i < soft.numel(); ++i)
-                    probs.values.append(sp[i]);
-                for (int64_t i = 0; i < soft.size(0); ++i)
-                    truth.append(int(ta[i]));
-                probs.rows += int(soft.size(0));
+            const bool scored = logits.dim() == 2 && logits.size(1) == classCount;
+            torch::Tensor soft;
+            if (scored)
+                soft = logits.to(torch::kDouble).softmax(1).contiguous();
+            for (int64_t i = 0; i < p.size(0); ++i) {
+                const SampleRecord &s = samples->at(start + i);
+                PredictionRecord r;
+                r.sampleId = s.id;
+                r.sample = s.path;
+                r.truth = int(ta[i]);
+                r.predicted = int(p[i]);
+                if (scored) {
+                    const double *row = soft.data_ptr<double>() + i * classCount;
+                    r.scores = QVector<double>(row, row + classCount);
+                }
+                predictions.append(std::move(r));
             }
             report(progress, end, data->size(), QStringLiteral("evaluate"));
-        }
-        out.samples = data->size();
-        out.metrics = computeClassificationMetrics(cm);
-        if (probs.rows != data->size()) {
-            out.scoresError = QStringLiteral("the model's output does not have one score per class (%1 classes)")
-                                  .arg(classCount);
-        } else if (auto scores = computeScoreMetrics(truth, probs, out.classes)) {
-            out.scores = std::move(scores).value();
-        } else {
-            out.scoresError = scores.error();
         }
     } catch (const std::exception &e) {
         return R::failure(QStringLiteral("evaluating model version %1: %2").arg(modelVersionId).arg(describeException(e)));
     }
+    auto computed = evaluationFromPredictions(classes, predictions);
+    if (!computed)
+        return R::failure(QStringLiteral("evaluating model version %1: %2").arg(modelVersionId).arg(computed.error()));
+    EvaluationOutcome out = std::move(computed).value();
+    out.modelVersionId = modelVersionId;
+    out.split = split;
+    if (auto model = store.modelVersion(modelVersionId))
+        out.modelName = model->name;
     EvaluationInfo info;
     info.modelVersionId = modelVersionId;
     info.split = splitName(split);
     info.accuracy = out.metrics.accuracy;
     info.macroF1 = out.metrics.macroF1;
-    QJsonObject json = out.metrics.toJson();
-    json.insert(QLatin1String("classes"), QJsonArray::fromStringList(out.classes));
-    json.insert(QLatin1String("samples"), double(out.samples));
-    if (out.scores) {
-        const QJsonObject scoreJson = out.scores->toJson();
-        for (auto it = scoreJson.begin(); it != scoreJson.end(); ++it)
-            json.insert(it.key(), it.value());
-    } else {
-        json.insert(QLatin1String("scores_error"), out.scoresError);
-    }
-    info.metricsJson = QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Compact));
-    auto id = store.addEvaluation(info);
+    info.metricsJson = QString::fromUtf8(QJsonDocument(storedMetricsJson(out)).toJson(QJsonDocument::Compact));
+    auto id = store.addEvaluation(info, out.predictions);
     if (!id)
         return R::failure(id.error());
     out.evaluationId = id.value();
+    out.created = QDateTime::currentDateTimeUtc();
     out.seconds = timer.elapsed() / 1000.0;
     return out;
 }

@@ -10,6 +10,9 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
+#include <QtEndian>
+
+#include <cstring>
 
 namespace lepton {
 
@@ -680,6 +683,106 @@ Result<QVector<EvaluationInfo>> ProjectStore::evaluations() const
         e.metricsJson = q.value(5).toString();
         e.created = parseTime(q.value(6));
         out.append(e);
+    }
+    return out;
+}
+
+namespace {
+
+QByteArray packScores(const QVector<double> &scores)
+{
+    QByteArray bytes(scores.size() * qsizetype(sizeof(double)), Qt::Uninitialized);
+    char *out = bytes.data();
+    for (double v : scores) {
+        quint64 bits;
+        memcpy(&bits, &v, sizeof bits);
+        bits = qToLittleEndian(bits);
+        memcpy(out, &bits, sizeof bits);
+        out += sizeof bits;
+    }
+    return bytes;
+}
+
+QVector<double> unpackScores(const QByteArray &bytes)
+{
+    QVector<double> scores(bytes.size() / qsizetype(sizeof(double)));
+    for (qsizetype i = 0; i < scores.size(); ++i) {
+        quint64 bits;
+        memcpy(&bits, bytes.constData() + i * sizeof bits, sizeof bits);
+        bits = qFromLittleEndian(bits);
+        memcpy(&scores[i], &bits, sizeof bits);
+    }
+    return scores;
+}
+
+} // namespace
+
+Result<qint64> ProjectStore::addEvaluation(const EvaluationInfo &info, const QVector<PredictionRecord> &predictions)
+{
+    QSqlDatabase db = d->db();
+    if (!db.transaction())
+        return Result<qint64>::failure(db.lastError().text());
+    auto id = addEvaluation(info);
+    if (!id) {
+        db.rollback();
+        return id;
+    }
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("INSERT INTO evaluation_predictions (evaluation_id, row, sample_id, sample, "
+                             "true_label, predicted, scores) VALUES (?,?,?,?,?,?,?)"));
+    QString error;
+    for (qsizetype row = 0; row < predictions.size(); ++row) {
+        const PredictionRecord &p = predictions[row];
+        q.addBindValue(id.value());
+        q.addBindValue(row);
+        q.addBindValue(p.sampleId);
+        q.addBindValue(p.sample);
+        q.addBindValue(p.truth);
+        q.addBindValue(p.predicted);
+        q.addBindValue(packScores(p.scores));
+        if (!d->exec(q, &error)) {
+            db.rollback();
+            return Result<qint64>::failure(error);
+        }
+    }
+    if (!db.commit())
+        return Result<qint64>::failure(db.lastError().text());
+    return id;
+}
+
+Result<EvaluationInfo> ProjectStore::evaluation(qint64 id) const
+{
+    auto list = evaluations();
+    if (!list)
+        return Result<EvaluationInfo>::failure(list.error());
+    for (const EvaluationInfo &e : list.value())
+        if (e.id == id)
+            return e;
+    return Result<EvaluationInfo>::failure(QStringLiteral("no evaluation with id %1 in '%2'").arg(id).arg(d->path));
+}
+
+Result<QVector<PredictionRecord>> ProjectStore::predictions(qint64 evaluationId) const
+{
+    using R = Result<QVector<PredictionRecord>>;
+    QVector<PredictionRecord> out;
+    if (d->schemaVersion < 3)
+        return out;
+    QSqlQuery q(d->db());
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT sample_id, sample, true_label, predicted, scores FROM "
+                             "evaluation_predictions WHERE evaluation_id = ? ORDER BY row"));
+    q.addBindValue(evaluationId);
+    QString error;
+    if (!d->exec(q, &error))
+        return R::failure(error);
+    while (q.next()) {
+        PredictionRecord p;
+        p.sampleId = q.value(0).toLongLong();
+        p.sample = q.value(1).toString();
+        p.truth = q.value(2).toInt();
+        p.predicted = q.value(3).toInt();
+        p.scores = unpackScores(q.value(4).toByteArray());
+        out.append(std::move(p));
     }
     return out;
 }

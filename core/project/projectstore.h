@@ -11,10 +11,21 @@
 
 namespace lepton {
 
+// One sample's prediction in an evaluation: which sample, its true and predicted class, and the
+// model's score (softmax probability) for every class.
+struct PredictionRecord
+{
+    qint64 sampleId = 0;
+    QString sample;     // the sample's path / id as imported
+    int truth = 0;
+    int predicted = 0;
+    QVector<double> scores;
+};
+
 class ProjectStore
 {
 public:
-    static constexpr int SchemaVersion = 2;
+    static constexpr int SchemaVersion = 3;
 
     // Creates a new project file (fails if the file exists) or opens an existing one.
     static Result<std::shared_ptr<ProjectStore>> create(const QString &path);
@@ -56,7 +67,12 @@ public:
     Result<QByteArray> modelWeights(qint64 id) const;
 
     Result<qint64> addEvaluation(const EvaluationInfo &info);
+    // The evaluation and its per-sample predictions in one transaction.
+    Result<qint64> addEvaluation(const EvaluationInfo &info, const QVector<PredictionRecord> &predictions);
     Result<QVector<EvaluationInfo>> evaluations() const;
+    Result<EvaluationInfo> evaluation(qint64 id) const;
+    // In stored order; empty for evaluations made before schema version 3.
+    Result<QVector<PredictionRecord>> predictions(qint64 evaluationId) const;
 
     Result<qint64> addExport(const ExportInfo &info);
     Result<QVector<ExportInfo>> exports() const;

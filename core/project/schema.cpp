@@ -43,6 +43,16 @@ const char *const kVersion2[] = {
     " verification_json TEXT, created TEXT)",
 };
 
+// Version 3: per-sample evaluation predictions.
+const char *const kVersion3[] = {
+    // Per-sample predictions of an evaluation (scores: K float64, little-endian), so reports,
+    // the error gallery and the threshold slider work without running the model again.
+    "CREATE TABLE evaluation_predictions (evaluation_id INTEGER NOT NULL REFERENCES evaluations(id)"
+    " ON DELETE CASCADE, row INTEGER NOT NULL, sample_id INTEGER, sample TEXT NOT NULL,"
+    " true_label INTEGER NOT NULL, predicted INTEGER NOT NULL, scores BLOB,"
+    " PRIMARY KEY (evaluation_id, row))",
+};
+
 template <size_t N>
 QString runAll(QSqlDatabase &db, const char *const (&statements)[N])
 {
@@ -59,6 +69,7 @@ QString applyMigration(QSqlDatabase &db, int version)
     switch (version) {
     case 1: return runAll(db, kVersion1);
     case 2: return runAll(db, kVersion2);
+    case 3: return runAll(db, kVersion3);
     default: return QStringLiteral("no migration to schema version %1").arg(version);
     }
 }
