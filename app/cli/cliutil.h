@@ -53,5 +53,6 @@ int cmdEval(const QStringList &args);      // commands_eval.cpp
 int cmdExport(const QStringList &args);    // commands_export.cpp
 int cmdPredict(const QStringList &args);
 int cmdServe(const QStringList &args);
+int cmdArch(const QStringList &args);      // commands_arch.cpp
 
 } // namespace lepton::Cli

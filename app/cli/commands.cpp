@@ -19,6 +19,7 @@ const Command kCommands[] = {
     {"export", cmdExport, "export a model version: TorchScript, ONNX or a deployment package (verified)"},
     {"predict", cmdPredict, "classify images with a deployment package (no project needed)"},
     {"serve", cmdServe, "serve a deployment package over HTTP"},
+    {"arch", cmdArch, "show, check and save architectures: templates, graph JSON, ONNX import"},
     {"info", cmdInfo, "list what a project holds"},
 };
 
