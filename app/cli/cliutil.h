@@ -49,6 +49,8 @@ int cmdNew(const QStringList &args);
 int cmdImport(const QStringList &args);
 int cmdInfo(const QStringList &args);
 int cmdTrain(const QStringList &args);     // commands_train.cpp
+int cmdRuns(const QStringList &args);
+int cmdSweep(const QStringList &args);
 int cmdEval(const QStringList &args);      // commands_eval.cpp
 int cmdExport(const QStringList &args);    // commands_export.cpp
 int cmdPredict(const QStringList &args);

@@ -15,6 +15,8 @@ const Command kCommands[] = {
     {"new", cmdNew, "create an empty project file"},
     {"import", cmdImport, "import a digit sheet or an image folder as a dataset"},
     {"train", cmdTrain, "train a model on a dataset"},
+    {"runs", cmdRuns, "list training runs: status, epochs, best metric, duration, settings"},
+    {"sweep", cmdSweep, "grid or random hyperparameter search, each trial a training run"},
     {"eval", cmdEval, "evaluate a model version on a split"},
     {"export", cmdExport, "export a model version: TorchScript, ONNX or a deployment package (verified)"},
     {"predict", cmdPredict, "classify images with a deployment package (no project needed)"},

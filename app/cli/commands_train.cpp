@@ -1,60 +1,130 @@
+// lepton train / runs / sweep: training runs and hyperparameter sweeps.
 #include "cliutil.h"
 #include "commands.h"
-#include "data/importer.h"
-#include "deploy/deploymentpackage.h"
-#include "deploy/onnxexport.h"
-#include "deploy/packagemodel.h"
-#include "deploy/packageserver.h"
 #include "graph/modelgraph.h"
-#include "pipeline/demopipeline.h"
 #include "project/projectstore.h"
-#include "runtime/runtimeconfig.h"
+#include "train/sweep.h"
+#include "train/trainer.h"
+
 #include <QCommandLineParser>
-#include <QCoreApplication>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTextStream>
-#include <QTimer>
-#include <csignal>
 
 namespace lepton::Cli {
 
+namespace {
+
+bool doubleOption(const QCommandLineParser &p, const QString &name, double *out, QString *error)
+{
+    if (!p.isSet(name))
+        return true;
+    bool ok = false;
+    const double v = p.value(name).toDouble(&ok);
+    if (!ok) {
+        *error = QStringLiteral("--%1 must be a number, got '%2'").arg(name, p.value(name));
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+QJsonObject epochJson(const EpochMetrics &m)
+{
+    return QJsonObject{{"epoch", m.epoch},
+                       {"train_loss", m.trainLoss},
+                       {"train_accuracy", m.trainAccuracy},
+                       {"train_macro_f1", m.trainF1},
+                       {"val_loss", m.valLoss},
+                       {"val_accuracy", m.valAccuracy},
+                       {"val_macro_f1", m.valF1},
+                       {"learning_rate", m.learningRate},
+                       {"best_epoch", m.bestEpoch},
+                       {"seconds", m.seconds}};
+}
+
+void printJsonLine(const QJsonObject &o)
+{
+    out() << QJsonDocument(o).toJson(QJsonDocument::Compact) << "\n" << Qt::flush;
+}
+
+QString runStatusText(const RunInfo &r, const TrainConfig *config)
+{
+    QString text = QStringLiteral("%1 %2/%3 epochs").arg(r.status).arg(r.epochsDone).arg(config ? config->epochs : 0);
+    if (r.bestEpoch > 0 && config)
+        text += QStringLiteral(", best %1 %2 at epoch %3").arg(config->monitor).arg(r.bestMetric, 0, 'f', 4).arg(r.bestEpoch);
+    return text;
+}
+
+} // namespace
+
 void addTrainOptions(QCommandLineParser &p)
 {
-    p.addOption({QStringLiteral("epochs"), QStringLiteral("Training epochs (default 12)."), QStringLiteral("N")});
-    p.addOption({QStringLiteral("batch-size"), QStringLiteral("Batch size (default 64)."), QStringLiteral("N")});
-    p.addOption({QStringLiteral("lr"), QStringLiteral("Learning rate (default 0.001)."), QStringLiteral("RATE")});
-    p.addOption({QStringLiteral("optimizer"), QStringLiteral("adam or sgd (default adam)."), QStringLiteral("NAME")});
-    p.addOption({QStringLiteral("seed"), QStringLiteral("Random seed (default 42)."), QStringLiteral("N")});
-    p.addOption({QStringLiteral("schedule"), QStringLiteral("Learning-rate schedule: cosine (default) or constant."),
-                 QStringLiteral("NAME")});
-    p.addOption({QStringLiteral("weight-decay"), QStringLiteral("Weight decay (default 0)."), QStringLiteral("W")});
+    auto add = [&](const char *name, const char *help, const char *value = nullptr) {
+        if (value)
+            p.addOption({QString::fromLatin1(name), QString::fromLatin1(help), QString::fromLatin1(value)});
+        else
+            p.addOption({QString::fromLatin1(name), QString::fromLatin1(help)});
+    };
+    add("epochs", "Training epochs (default 12).", "N");
+    add("batch-size", "Batch size (default 64).", "N");
+    add("lr", "Learning rate (default 0.001; the peak rate for onecycle).", "RATE");
+    add("optimizer", "sgd, adam or adamw (default adam).", "NAME");
+    add("momentum", "SGD momentum (default 0.9).", "M");
+    add("nesterov", "SGD with Nesterov momentum.");
+    add("weight-decay", "Weight decay (default 0; decoupled for adamw).", "W");
+    add("schedule", "Learning-rate schedule: constant, step, cosine (default), onecycle, plateau.", "NAME");
+    add("step-epochs", "step: multiply the rate by --gamma every N epochs (default 5).", "N");
+    add("gamma", "step/plateau: the factor (default 0.1).", "F");
+    add("plateau-patience", "plateau: epochs without improvement before reducing (default 2).", "N");
+    add("warmup", "Linear warm-up over N epochs (default 0).", "N");
+    add("clip-norm", "Clip the gradient norm to this (default 0: off).", "NORM");
+    add("label-smoothing", "Cross-entropy label smoothing in [0, 1) (default 0).", "S");
+    add("class-weights", "Cross-entropy class weights, comma-separated, one per class.", "W,W,...");
+    add("early-stopping", "Stop when METRIC (val_loss, val_accuracy, val_macro_f1) stops improving.", "METRIC");
+    add("patience", "Early-stopping patience in epochs (default 3 with --early-stopping).", "N");
+    add("monitor", "Metric that picks the best epoch (default val_loss).", "METRIC");
+    add("seed", "Random seed (default 42).", "N");
 }
 
 bool readTrainOptions(const QCommandLineParser &p, TrainConfig *c, QString *error)
 {
     if (!intOption(p, QStringLiteral("epochs"), &c->epochs, 1, error)
-        || !intOption(p, QStringLiteral("batch-size"), &c->batchSize, 1, error))
+        || !intOption(p, QStringLiteral("batch-size"), &c->batchSize, 1, error)
+        || !intOption(p, QStringLiteral("step-epochs"), &c->stepEpochs, 1, error)
+        || !intOption(p, QStringLiteral("plateau-patience"), &c->plateauPatience, 0, error)
+        || !intOption(p, QStringLiteral("warmup"), &c->warmupEpochs, 0, error)
+        || !intOption(p, QStringLiteral("patience"), &c->patience, 0, error))
         return false;
-    if (p.isSet(QStringLiteral("lr"))) {
-        bool ok = false;
-        c->learningRate = p.value(QStringLiteral("lr")).toDouble(&ok);
-        if (!ok) {
-            *error = QStringLiteral("--lr must be a number, got '%1'").arg(p.value(QStringLiteral("lr")));
-            return false;
-        }
-    }
+    if (!doubleOption(p, QStringLiteral("lr"), &c->learningRate, error)
+        || !doubleOption(p, QStringLiteral("momentum"), &c->momentum, error)
+        || !doubleOption(p, QStringLiteral("weight-decay"), &c->weightDecay, error)
+        || !doubleOption(p, QStringLiteral("gamma"), &c->gamma, error)
+        || !doubleOption(p, QStringLiteral("clip-norm"), &c->clipNorm, error)
+        || !doubleOption(p, QStringLiteral("label-smoothing"), &c->labelSmoothing, error))
+        return false;
     if (p.isSet(QStringLiteral("optimizer")))
         c->optimizer = p.value(QStringLiteral("optimizer")).toLower();
     if (p.isSet(QStringLiteral("schedule")))
         c->schedule = p.value(QStringLiteral("schedule")).toLower();
-    if (p.isSet(QStringLiteral("weight-decay"))) {
-        bool ok = false;
-        c->weightDecay = p.value(QStringLiteral("weight-decay")).toDouble(&ok);
-        if (!ok) {
-            *error = QStringLiteral("--weight-decay must be a number");
-            return false;
+    c->nesterov = c->nesterov || p.isSet(QStringLiteral("nesterov"));
+    if (p.isSet(QStringLiteral("monitor")))
+        c->monitor = p.value(QStringLiteral("monitor")).toLower();
+    if (p.isSet(QStringLiteral("early-stopping"))) {
+        c->monitor = p.value(QStringLiteral("early-stopping")).toLower();
+        if (!p.isSet(QStringLiteral("patience")))
+            c->patience = 3;
+    }
+    if (p.isSet(QStringLiteral("class-weights"))) {
+        c->classWeights.clear();
+        for (const QString &w : p.value(QStringLiteral("class-weights")).split(QLatin1Char(','))) {
+            bool ok = false;
+            c->classWeights.append(w.trimmed().toDouble(&ok));
+            if (!ok) {
+                *error = QStringLiteral("--class-weights: '%1' is not a number").arg(w);
+                return false;
+            }
         }
     }
     if (p.isSet(QStringLiteral("seed"))) {
@@ -76,13 +146,16 @@ TrainObserver printingObserver(bool quiet)
         return o;
     o.onStarted = [](qint64 runId) { err() << "training run " << runId << Qt::endl; };
     o.onEpoch = [](const EpochMetrics &m) {
-        err() << QStringLiteral("  epoch %1: train loss %2 acc %3 | val loss %4 acc %5 (%6 s)")
+        err() << QStringLiteral("  epoch %1: train loss %2 acc %3 | val loss %4 acc %5 F1 %6 | lr %7 (%8 s)%9")
                      .arg(m.epoch, 3)
                      .arg(m.trainLoss, 0, 'f', 4)
                      .arg(m.trainAccuracy, 0, 'f', 4)
                      .arg(m.valLoss, 0, 'f', 4)
                      .arg(m.valAccuracy, 0, 'f', 4)
+                     .arg(m.valF1, 0, 'f', 4)
+                     .arg(m.learningRate, 0, 'g', 3)
                      .arg(m.seconds, 0, 'f', 2)
+                     .arg(m.bestEpoch == m.epoch ? QStringLiteral(" *best") : QString())
               << Qt::endl;
     };
     return o;
@@ -92,72 +165,251 @@ int cmdTrain(const QStringList &args)
 {
     Parsed p;
     p.parser.addOption({QStringLiteral("dataset"), QStringLiteral("Dataset id."), QStringLiteral("ID")});
-    p.parser.addOption({QStringLiteral("architecture"),
+    p.parser.addOption({{QStringLiteral("arch"), QStringLiteral("architecture")},
                         QStringLiteral("Architecture id (default: add the small-CNN template for the dataset)."),
                         QStringLiteral("ID")});
+    p.parser.addOption({QStringLiteral("template"), QStringLiteral("Add this architecture template and train it: small-cnn."),
+                        QStringLiteral("NAME")});
     p.parser.addOption({QStringLiteral("graph"), QStringLiteral("Add this architecture JSON file and train it."),
                         QStringLiteral("FILE")});
+    p.parser.addOption({QStringLiteral("resume"),
+                        QStringLiteral("Continue an interrupted, stopped or failed run from its last finished epoch "
+                                       "(with its stored settings)."),
+                        QStringLiteral("RUN")});
     addTrainOptions(p.parser);
-    if (int rc = parse(p, QStringLiteral("train"), QStringLiteral("Train a model; every epoch is saved in the project."),
+    if (int rc = parse(p, QStringLiteral("train"),
+                       QStringLiteral("Train a model; every epoch is saved in the project. With --json, one JSON line "
+                                      "per epoch, then one with the result."),
                        args, {QStringLiteral("PROJECT")});
         rc >= 0)
         return rc;
     const QString project = p.parser.positionalArguments().first();
-    TrainConfig config;
-    QString error;
-    if (!readTrainOptions(p.parser, &config, &error))
-        return usageError(p.parser, error);
-    auto store = ProjectStore::open(project);
-    if (!store)
-        return fail(store.error());
-    qint64 datasetId = p.parser.value(QStringLiteral("dataset")).toLongLong();
-    if (!p.parser.isSet(QStringLiteral("dataset"))) {
-        auto all = store.value()->datasets();
-        if (!all)
-            return fail(all.error());
-        if (all->size() != 1)
-            return usageError(p.parser, QStringLiteral("--dataset is required (the project has %1 datasets)").arg(all->size()));
-        datasetId = all->first().id;
-    }
-    auto dataset = store.value()->dataset(datasetId);
-    if (!dataset)
-        return fail(dataset.error());
-    qint64 archId = p.parser.value(QStringLiteral("architecture")).toLongLong();
-    if (p.parser.isSet(QStringLiteral("graph"))) {
-        QFile f(p.parser.value(QStringLiteral("graph")));
-        if (!f.open(QIODevice::ReadOnly))
-            return fail(QStringLiteral("cannot read '%1': %2").arg(f.fileName(), f.errorString()));
-        auto graph = ModelGraph::fromJson(f.readAll());
-        if (!graph)
-            return fail(QStringLiteral("%1: %2").arg(f.fileName(), graph.error()));
-        auto id = store.value()->addArchitecture(graph->name.isEmpty() ? QStringLiteral("imported") : graph->name,
-                                                 QString::fromUtf8(graph->toJson()));
-        if (!id)
-            return fail(id.error());
-        archId = id.value();
-    } else if (!p.parser.isSet(QStringLiteral("architecture"))) {
-        const ModelGraph g = smallCnnTemplate(dataset->channels, dataset->height, dataset->width, dataset->classes.size());
-        auto id = store.value()->addArchitecture(g.name, QString::fromUtf8(g.toJson()));
-        if (!id)
-            return fail(id.error());
-        archId = id.value();
-    }
-    store.value().reset();
     const bool json = p.parser.isSet(p.json);
-    auto outcome = trainModel(project, datasetId, archId, config, printingObserver(json), cancelToken());
+    TrainObserver observer = printingObserver(json);
+    if (json)
+        observer.onEpoch = [](const EpochMetrics &m) {
+            QJsonObject o = epochJson(m);
+            o.insert("event", "epoch");
+            printJsonLine(o);
+        };
+    Result<TrainOutcome> outcome = Result<TrainOutcome>::failure(QString());
+    qint64 archId = 0;
+    if (p.parser.isSet(QStringLiteral("resume"))) {
+        bool ok = false;
+        const qint64 runId = p.parser.value(QStringLiteral("resume")).toLongLong(&ok);
+        if (!ok || runId <= 0)
+            return usageError(p.parser, QStringLiteral("--resume needs a run id, got '%1'").arg(p.parser.value(QStringLiteral("resume"))));
+        for (const QString &option : p.parser.optionNames())
+            if (option != QLatin1String("resume") && option != QLatin1String("json") && option != QLatin1String("threads"))
+                return usageError(p.parser, QStringLiteral("--resume continues with the run's stored settings; "
+                                                           "--%1 cannot be combined with it")
+                                                .arg(option));
+        outcome = resumeTraining(project, runId, observer, cancelToken());
+    } else {
+        TrainConfig config;
+        QString error;
+        if (!readTrainOptions(p.parser, &config, &error))
+            return usageError(p.parser, error);
+        const int archSources = int(p.parser.isSet(QStringLiteral("arch"))) + int(p.parser.isSet(QStringLiteral("graph")))
+                                + int(p.parser.isSet(QStringLiteral("template")));
+        if (archSources > 1)
+            return usageError(p.parser, QStringLiteral("give one of --arch, --template and --graph"));
+        if (p.parser.isSet(QStringLiteral("template"))
+            && p.parser.value(QStringLiteral("template")).toLower() != QLatin1String("small-cnn"))
+            return usageError(p.parser, QStringLiteral("unknown template '%1' (known: small-cnn)")
+                                            .arg(p.parser.value(QStringLiteral("template"))));
+        auto store = ProjectStore::open(project);
+        if (!store)
+            return fail(store.error());
+        qint64 datasetId = p.parser.value(QStringLiteral("dataset")).toLongLong();
+        if (!p.parser.isSet(QStringLiteral("dataset"))) {
+            auto all = store.value()->datasets();
+            if (!all)
+                return fail(all.error());
+            if (all->size() != 1)
+                return usageError(p.parser,
+                                  QStringLiteral("--dataset is required (the project has %1 datasets)").arg(all->size()));
+            datasetId = all->first().id;
+        }
+        auto dataset = store.value()->dataset(datasetId);
+        if (!dataset)
+            return fail(dataset.error());
+        archId = p.parser.value(QStringLiteral("arch")).toLongLong();
+        if (p.parser.isSet(QStringLiteral("graph"))) {
+            QFile f(p.parser.value(QStringLiteral("graph")));
+            if (!f.open(QIODevice::ReadOnly))
+                return fail(QStringLiteral("cannot read '%1': %2").arg(f.fileName(), f.errorString()));
+            auto graph = ModelGraph::fromJson(f.readAll());
+            if (!graph)
+                return fail(QStringLiteral("%1: %2").arg(f.fileName(), graph.error()));
+            auto id = store.value()->addArchitecture(graph->name.isEmpty() ? QStringLiteral("imported") : graph->name,
+                                                     QString::fromUtf8(graph->toJson()));
+            if (!id)
+                return fail(id.error());
+            archId = id.value();
+        } else if (!p.parser.isSet(QStringLiteral("arch"))) {
+            const ModelGraph g = smallCnnTemplate(dataset->channels, dataset->height, dataset->width,
+                                                  dataset->classes.size());
+            auto id = store.value()->addArchitecture(g.name, QString::fromUtf8(g.toJson()));
+            if (!id)
+                return fail(id.error());
+            archId = id.value();
+        }
+        store.value().reset();
+        outcome = trainModel(project, datasetId, archId, config, observer, cancelToken());
+    }
     if (!outcome)
         return fail(outcome.error());
     if (json) {
         QJsonArray epochs;
         for (const EpochMetrics &e : outcome->epochs)
-            epochs.append(QJsonObject{{"epoch", e.epoch}, {"train_loss", e.trainLoss}, {"train_accuracy", e.trainAccuracy},
-                                      {"val_loss", e.valLoss}, {"val_accuracy", e.valAccuracy}, {"seconds", e.seconds}});
-        printJson({{"run_id", outcome->runId}, {"model_version_id", outcome->modelVersionId}, {"architecture_id", archId},
-                   {"cancelled", outcome->cancelled}, {"epochs", epochs}, {"seconds", outcome->seconds}});
+            epochs.append(epochJson(e));
+        printJsonLine({{"event", "result"},
+                       {"run_id", outcome->runId},
+                       {"model_version_id", outcome->modelVersionId},
+                       {"architecture_id", archId},
+                       {"best_epoch", outcome->bestEpoch},
+                       {"first_epoch", outcome->firstEpoch},
+                       {"cancelled", outcome->cancelled},
+                       {"early_stopped", outcome->earlyStopped},
+                       {"message", outcome->message},
+                       {"epochs", epochs},
+                       {"seconds", outcome->seconds}});
     } else {
-        out() << "run " << outcome->runId << (outcome->cancelled ? " cancelled" : " finished") << " after "
-              << outcome->epochs.size() << " epochs; model version " << outcome->modelVersionId << "\n"
+        out() << "run " << outcome->runId << (outcome->cancelled ? " stopped" : " finished") << " after epoch "
+              << (outcome->epochs.isEmpty() ? outcome->firstEpoch - 1 : outcome->epochs.last().epoch);
+        if (!outcome->message.isEmpty())
+            out() << " (" << outcome->message << ")";
+        out() << "; model version " << outcome->modelVersionId << " from best epoch " << outcome->bestEpoch << "\n"
               << Qt::flush;
+    }
+    return outcome->cancelled ? Failed : Ok;
+}
+
+int cmdRuns(const QStringList &args)
+{
+    Parsed p;
+    if (int rc = parse(p, QStringLiteral("runs"),
+                       QStringLiteral("List training runs: status, epochs, best metric, duration, configuration."), args,
+                       {QStringLiteral("PROJECT")});
+        rc >= 0)
+        return rc;
+    auto store = ProjectStore::open(p.parser.positionalArguments().first());
+    if (!store)
+        return fail(store.error());
+    auto runs = store.value()->runs();
+    if (!runs)
+        return fail(runs.error());
+    QJsonArray list;
+    for (const RunInfo &r : runs.value()) {
+        const QJsonObject configJson = QJsonDocument::fromJson(r.configJson.toUtf8()).object();
+        auto config = TrainConfig::fromJson(configJson);
+        if (p.parser.isSet(p.json)) {
+            list.append(QJsonObject{{"id", r.id},
+                                    {"status", r.status},
+                                    {"dataset_id", r.datasetId},
+                                    {"architecture_id", r.architectureId},
+                                    {"epochs_done", r.epochsDone},
+                                    {"epochs_planned", config ? config->epochs : 0},
+                                    {"best_epoch", r.bestEpoch},
+                                    {"best_metric", r.bestMetric},
+                                    {"monitor", config ? config->monitor : QString()},
+                                    {"seconds", r.seconds},
+                                    {"message", r.message},
+                                    {"sweep_id", r.sweepId},
+                                    {"created", r.created.toString(Qt::ISODate)},
+                                    {"config", configJson}});
+            continue;
+        }
+        out() << QStringLiteral("run %1  %2  %3 s  arch %4  %5 lr %6 bs %7 %8%9")
+                     .arg(r.id, 3)
+                     .arg(runStatusText(r, config ? &config.value() : nullptr), -48)
+                     .arg(r.seconds, 6, 'f', 1)
+                     .arg(r.architectureId)
+                     .arg(config ? config->optimizer : QStringLiteral("?"))
+                     .arg(config ? config->learningRate : 0)
+                     .arg(config ? config->batchSize : 0)
+                     .arg(config ? config->schedule : QString())
+                     .arg(r.message.isEmpty() ? QString() : QStringLiteral("  (%1)").arg(r.message))
+              << "\n";
+    }
+    if (p.parser.isSet(p.json))
+        printJson({{"runs", list}});
+    out() << Qt::flush;
+    return Ok;
+}
+
+int cmdSweep(const QStringList &args)
+{
+    Parsed p;
+    p.parser.addOption({QStringLiteral("config"), QStringLiteral("Sweep description (JSON); see README."),
+                        QStringLiteral("FILE")});
+    p.parser.addOption({QStringLiteral("resume"), QStringLiteral("Continue sweep ID: runs its remaining trials."),
+                        QStringLiteral("ID")});
+    if (int rc = parse(p, QStringLiteral("sweep"),
+                       QStringLiteral("Grid or random search: each trial is a normal training run in the project."), args,
+                       {QStringLiteral("PROJECT")});
+        rc >= 0)
+        return rc;
+    const QString project = p.parser.positionalArguments().first();
+    const bool json = p.parser.isSet(p.json);
+    SweepObserver observer;
+    observer.onTrialStarted = [json](int trial, int trials, const TrainConfig &c) {
+        if (!json)
+            err() << QStringLiteral("trial %1/%2: %3 lr %4 batch %5 weight decay %6")
+                         .arg(trial)
+                         .arg(trials)
+                         .arg(c.optimizer)
+                         .arg(c.learningRate)
+                         .arg(c.batchSize)
+                         .arg(c.weightDecay)
+                  << Qt::endl;
+    };
+    Result<SweepOutcome> outcome = Result<SweepOutcome>::failure(QString());
+    if (p.parser.isSet(QStringLiteral("resume"))) {
+        outcome = resumeSweep(project, p.parser.value(QStringLiteral("resume")).toLongLong(), observer, cancelToken());
+    } else {
+        if (!p.parser.isSet(QStringLiteral("config")))
+            return usageError(p.parser, QStringLiteral("--config FILE or --resume ID is required"));
+        QFile f(p.parser.value(QStringLiteral("config")));
+        if (!f.open(QIODevice::ReadOnly))
+            return fail(QStringLiteral("cannot read '%1': %2").arg(f.fileName(), f.errorString()));
+        auto spec = SweepSpec::fromJson(f.readAll());
+        if (!spec)
+            return usageError(p.parser, QStringLiteral("%1: %2").arg(f.fileName(), spec.error()));
+        outcome = runSweep(project, spec.value(), observer, cancelToken());
+    }
+    if (!outcome)
+        return fail(outcome.error());
+    QJsonArray trials;
+    for (const SweepTrial &t : outcome->trials)
+        trials.append(QJsonObject{{"run_id", t.runId},
+                                  {"status", t.status},
+                                  {"best_metric", t.bestMetric},
+                                  {"best_epoch", t.bestEpoch},
+                                  {"config", t.config.toJson()}});
+    if (json) {
+        printJson({{"sweep_id", outcome->sweepId},
+                   {"monitor", outcome->monitor},
+                   {"cancelled", outcome->cancelled},
+                   {"best_run_id", outcome->bestRunId},
+                   {"trials", trials}});
+    } else {
+        out() << "sweep " << outcome->sweepId << (outcome->cancelled ? " stopped" : " finished") << ": "
+              << outcome->trials.size() << " trials, best run " << outcome->bestRunId << " by " << outcome->monitor
+              << "\n";
+        out() << "  run  status     best " << outcome->monitor << "  epoch  optimizer  lr        batch  weight decay\n";
+        for (const SweepTrial &t : outcome->sortedTrials())
+            out() << QStringLiteral("  %1  %2  %3  %4  %5  %6  %7  %8\n")
+                         .arg(t.runId, 3)
+                         .arg(t.status, -9)
+                         .arg(t.bestMetric, 12, 'f', 4)
+                         .arg(t.bestEpoch, 5)
+                         .arg(t.config.optimizer, -9)
+                         .arg(t.config.learningRate, -8, 'g', 3)
+                         .arg(t.config.batchSize, 5)
+                         .arg(t.config.weightDecay, 0, 'g', 3);
+        out() << Qt::flush;
     }
     return outcome->cancelled ? Failed : Ok;
 }

@@ -10,6 +10,10 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
+
+#include <cerrno>
+#include <csignal>
+#include <unistd.h>
 #include <QtEndian>
 
 #include <cstring>
@@ -420,12 +424,13 @@ Result<ArchitectureInfo> ProjectStore::architecture(qint64 id) const
 Result<qint64> ProjectStore::createRun(qint64 datasetId, qint64 architectureId, const QString &configJson)
 {
     QSqlQuery q(d->db());
-    q.prepare(QStringLiteral("INSERT INTO runs (dataset_id, architecture_id, config_json, status, created) "
-                             "VALUES (?,?,?,'running',?)"));
+    q.prepare(QStringLiteral("INSERT INTO runs (dataset_id, architecture_id, config_json, status, created, "
+                             "owner_pid) VALUES (?,?,?,'running',?,?)"));
     q.addBindValue(datasetId);
     q.addBindValue(architectureId);
     q.addBindValue(configJson);
     q.addBindValue(now());
+    q.addBindValue(qint64(getpid()));
     QString error;
     if (!d->exec(q, &error))
         return Result<qint64>::failure(error);
@@ -468,6 +473,193 @@ Status ProjectStore::recordEpoch(qint64 runId, const EpochRecord &e, const QByte
     return success();
 }
 
+namespace {
+
+QByteArray floatBlob(const QVector<float> &values)
+{
+    return QByteArray(reinterpret_cast<const char *>(values.constData()), int(values.size() * sizeof(float)));
+}
+
+QVector<float> blobFloats(const QVariant &v)
+{
+    const QByteArray bytes = v.toByteArray();
+    QVector<float> out(int(bytes.size() / int(sizeof(float))));
+    memcpy(out.data(), bytes.constData(), size_t(out.size()) * sizeof(float));
+    return out;
+}
+
+bool processAlive(qint64 pid)
+{
+    if (pid <= 0)
+        return false;
+    if (pid == qint64(getpid()))
+        return true;
+    return ::kill(pid_t(pid), 0) == 0 || errno == EPERM;
+}
+
+} // namespace
+
+Status ProjectStore::recordEpoch(qint64 runId, const EpochRecord &e, const EpochCheckpoint &c, int bestEpoch,
+                                 double bestMetric, double runSeconds)
+{
+    QSqlDatabase db = d->db();
+    if (!db.transaction())
+        return Status::failure(db.lastError().text());
+    QSqlQuery q(db);
+    QString error;
+    q.prepare(QStringLiteral("INSERT OR REPLACE INTO epochs (run_id, epoch, train_loss, train_acc, val_loss, "
+                             "val_acc, seconds, train_f1, val_f1, learning_rate, batch_losses, batch_lrs) "
+                             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"));
+    for (const QVariant &v : {QVariant(runId), QVariant(e.epoch), QVariant(e.trainLoss), QVariant(e.trainAccuracy),
+                              QVariant(e.valLoss), QVariant(e.valAccuracy), QVariant(e.seconds), QVariant(e.trainF1),
+                              QVariant(e.valF1), QVariant(e.learningRate), QVariant(floatBlob(e.batchLosses)),
+                              QVariant(floatBlob(e.batchLearningRates))})
+        q.addBindValue(v);
+    bool ok = d->exec(q, &error);
+    if (ok) {
+        q.prepare(QStringLiteral("INSERT OR REPLACE INTO checkpoints (run_id, epoch, weights, optimizer, "
+                                 "trainer_state) VALUES (?,?,?,?,?)"));
+        q.addBindValue(runId);
+        q.addBindValue(c.epoch);
+        q.addBindValue(c.weights);
+        q.addBindValue(c.optimizerState);
+        q.addBindValue(c.trainerState);
+        ok = d->exec(q, &error);
+    }
+    if (ok) {
+        q.prepare(QStringLiteral("DELETE FROM checkpoints WHERE run_id = ? AND epoch <> ? AND epoch <> ?"));
+        q.addBindValue(runId);
+        q.addBindValue(c.epoch);
+        q.addBindValue(bestEpoch);
+        ok = d->exec(q, &error);
+    }
+    if (ok) {
+        q.prepare(QStringLiteral("UPDATE runs SET best_epoch = ?, best_metric = ?, seconds = ? WHERE id = ?"));
+        q.addBindValue(bestEpoch);
+        q.addBindValue(bestMetric);
+        q.addBindValue(runSeconds);
+        q.addBindValue(runId);
+        ok = d->exec(q, &error);
+    }
+    if (!ok) {
+        db.rollback();
+        return Status::failure(error);
+    }
+    if (!db.commit())
+        return Status::failure(db.lastError().text());
+    return success();
+}
+
+Status ProjectStore::setRunStatus(qint64 runId, const QString &status, const QString &message)
+{
+    QSqlQuery q(d->db());
+    q.prepare(QStringLiteral("UPDATE runs SET status = ?, message = ? WHERE id = ?"));
+    q.addBindValue(status);
+    q.addBindValue(message);
+    q.addBindValue(runId);
+    QString error;
+    if (!d->exec(q, &error))
+        return Status::failure(error);
+    return success();
+}
+
+Status ProjectStore::claimRun(qint64 runId, qint64 pid)
+{
+    QSqlQuery q(d->db());
+    q.prepare(QStringLiteral("UPDATE runs SET status = 'running', message = NULL, owner_pid = ? WHERE id = ?"));
+    q.addBindValue(pid);
+    q.addBindValue(runId);
+    QString error;
+    if (!d->exec(q, &error))
+        return Status::failure(error);
+    return success();
+}
+
+Status ProjectStore::setRunSweep(qint64 runId, qint64 sweepId)
+{
+    QSqlQuery q(d->db());
+    q.prepare(QStringLiteral("UPDATE runs SET sweep_id = ? WHERE id = ?"));
+    q.addBindValue(sweepId);
+    q.addBindValue(runId);
+    QString error;
+    if (!d->exec(q, &error))
+        return Status::failure(error);
+    return success();
+}
+
+Result<EpochCheckpoint> ProjectStore::checkpoint(qint64 runId, int epoch) const
+{
+    QSqlQuery q(d->db());
+    const QString sql = QStringLiteral("SELECT epoch, weights, optimizer, trainer_state FROM checkpoints WHERE run_id = ?");
+    if (epoch < 0) {
+        q.prepare(sql + QStringLiteral(" ORDER BY epoch DESC LIMIT 1"));
+        q.addBindValue(runId);
+    } else {
+        q.prepare(sql + QStringLiteral(" AND epoch = ?"));
+        q.addBindValue(runId);
+        q.addBindValue(epoch);
+    }
+    QString error;
+    if (!d->exec(q, &error))
+        return Result<EpochCheckpoint>::failure(error);
+    if (!q.next())
+        return Result<EpochCheckpoint>::failure(
+            QStringLiteral("run %1 has no checkpoint%2")
+                .arg(runId)
+                .arg(epoch < 0 ? QString() : QStringLiteral(" for epoch %1").arg(epoch)));
+    EpochCheckpoint c;
+    c.epoch = q.value(0).toInt();
+    c.weights = q.value(1).toByteArray();
+    c.optimizerState = q.value(2).toByteArray();
+    c.trainerState = q.value(3).toString();
+    return c;
+}
+
+Result<qint64> ProjectStore::createSweep(const QString &name, const QString &configJson)
+{
+    QSqlQuery q(d->db());
+    q.prepare(QStringLiteral("INSERT INTO sweeps (name, config_json, status, created) VALUES (?,?,'running',?)"));
+    q.addBindValue(name);
+    q.addBindValue(configJson);
+    q.addBindValue(now());
+    QString error;
+    if (!d->exec(q, &error))
+        return Result<qint64>::failure(error);
+    return q.lastInsertId().toLongLong();
+}
+
+Status ProjectStore::setSweepStatus(qint64 sweepId, const QString &status)
+{
+    QSqlQuery q(d->db());
+    q.prepare(QStringLiteral("UPDATE sweeps SET status = ? WHERE id = ?"));
+    q.addBindValue(status);
+    q.addBindValue(sweepId);
+    QString error;
+    if (!d->exec(q, &error))
+        return Status::failure(error);
+    return success();
+}
+
+Result<QVector<SweepInfo>> ProjectStore::sweeps() const
+{
+    QSqlQuery q(d->db());
+    q.prepare(QStringLiteral("SELECT id, name, config_json, status, created FROM sweeps ORDER BY id"));
+    QString error;
+    if (!d->exec(q, &error))
+        return Result<QVector<SweepInfo>>::failure(error);
+    QVector<SweepInfo> out;
+    while (q.next()) {
+        SweepInfo s;
+        s.id = q.value(0).toLongLong();
+        s.name = q.value(1).toString();
+        s.configJson = q.value(2).toString();
+        s.status = q.value(3).toString();
+        s.created = parseTime(q.value(4));
+        out.append(s);
+    }
+    return out;
+}
+
 Status ProjectStore::setRunStatus(qint64 runId, const QString &status)
 {
     QSqlQuery q(d->db());
@@ -482,7 +674,8 @@ Status ProjectStore::setRunStatus(qint64 runId, const QString &status)
 
 namespace {
 const char kRunColumns[] = "SELECT r.id, r.dataset_id, r.architecture_id, r.config_json, r.status, "
-                           "r.created, (SELECT COUNT(*) FROM epochs e WHERE e.run_id = r.id) FROM runs r";
+                           "r.created, (SELECT COUNT(*) FROM epochs e WHERE e.run_id = r.id), r.best_epoch, "
+                           "r.best_metric, r.seconds, r.message, r.sweep_id, r.owner_pid FROM runs r";
 RunInfo readRun(const QSqlQuery &q)
 {
     RunInfo r;
@@ -493,6 +686,14 @@ RunInfo readRun(const QSqlQuery &q)
     r.status = q.value(4).toString();
     r.created = parseTime(q.value(5));
     r.epochsDone = q.value(6).toInt();
+    r.bestEpoch = q.value(7).toInt();
+    r.bestMetric = q.value(8).toDouble();
+    r.seconds = q.value(9).toDouble();
+    r.message = q.value(10).toString();
+    r.sweepId = q.value(11).toLongLong();
+    // A run whose training process is gone (killed, crashed) can be resumed.
+    if (r.status == QLatin1String("running") && !processAlive(q.value(12).toLongLong()))
+        r.status = QStringLiteral("interrupted");
     return r;
 }
 } // namespace
@@ -526,8 +727,8 @@ Result<RunInfo> ProjectStore::run(qint64 id) const
 Result<QVector<EpochRecord>> ProjectStore::epochs(qint64 runId) const
 {
     QSqlQuery q(d->db());
-    q.prepare(QStringLiteral("SELECT epoch, train_loss, train_acc, val_loss, val_acc, seconds FROM epochs "
-                             "WHERE run_id = ? ORDER BY epoch"));
+    q.prepare(QStringLiteral("SELECT epoch, train_loss, train_acc, val_loss, val_acc, seconds, train_f1, val_f1, "
+                             "learning_rate, batch_losses, batch_lrs FROM epochs WHERE run_id = ? ORDER BY epoch"));
     q.addBindValue(runId);
     QString error;
     if (!d->exec(q, &error))
@@ -541,6 +742,11 @@ Result<QVector<EpochRecord>> ProjectStore::epochs(qint64 runId) const
         e.valLoss = q.value(3).toDouble();
         e.valAccuracy = q.value(4).toDouble();
         e.seconds = q.value(5).toDouble();
+        e.trainF1 = q.value(6).toDouble();
+        e.valF1 = q.value(7).toDouble();
+        e.learningRate = q.value(8).toDouble();
+        e.batchLosses = blobFloats(q.value(9));
+        e.batchLearningRates = blobFloats(q.value(10));
         out.append(e);
     }
     return out;

@@ -54,7 +54,22 @@ public:
     // Metrics, weights and optimizer state of one finished epoch, in one transaction.
     Status recordEpoch(qint64 runId, const EpochRecord &epoch, const QByteArray &weights,
                        const QByteArray &optimizerState);
+    // The same for runs with resumable state: also stores the trainer state and the run's best
+    // epoch and duration, and keeps only the checkpoints of this epoch and of the best one.
+    Status recordEpoch(qint64 runId, const EpochRecord &epoch, const EpochCheckpoint &checkpoint,
+                       int bestEpoch, double bestMetric, double runSeconds);
     Status setRunStatus(qint64 runId, const QString &status);
+    Status setRunStatus(qint64 runId, const QString &status, const QString &message);
+    // Marks the run as trained by process `pid` now; a "running" run whose process is gone
+    // reads back as "interrupted".
+    Status claimRun(qint64 runId, qint64 pid);
+    Status setRunSweep(qint64 runId, qint64 sweepId);
+    // Checkpoint at `epoch` (or the latest one when epoch < 0) with optimizer and trainer state.
+    Result<EpochCheckpoint> checkpoint(qint64 runId, int epoch = -1) const;
+
+    Result<qint64> createSweep(const QString &name, const QString &configJson);
+    Status setSweepStatus(qint64 sweepId, const QString &status);
+    Result<QVector<SweepInfo>> sweeps() const;
     Result<QVector<RunInfo>> runs() const;
     Result<RunInfo> run(qint64 id) const;
     Result<QVector<EpochRecord>> epochs(qint64 runId) const;

@@ -57,6 +57,29 @@ struct RunInfo
     QString status;     // running | finished | cancelled | failed | interrupted
     int epochsDone = 0;
     QDateTime created;
+    int bestEpoch = 0;          // epoch of the best checkpoint (0: none yet)
+    double bestMetric = 0;      // its value of the monitored metric (config "monitor")
+    double seconds = 0;         // training time so far, summed over resumed sessions
+    QString message;            // why it ended: "early stopping at epoch 7", an error, ...
+    qint64 sweepId = 0;         // sweep this run is a trial of (0: none)
+};
+
+// What a checkpoint holds beyond the weights: enough to continue the run exactly.
+struct EpochCheckpoint
+{
+    int epoch = 0;
+    QByteArray weights;
+    QByteArray optimizerState;
+    QString trainerState;       // JSON: schedule, early stopping, best epoch
+};
+
+struct SweepInfo
+{
+    qint64 id = 0;
+    QString name;
+    QString configJson;
+    QString status;     // running | finished | cancelled | failed
+    QDateTime created;
 };
 
 struct EpochRecord
@@ -65,6 +88,10 @@ struct EpochRecord
     double trainLoss = 0, trainAccuracy = 0;
     double valLoss = 0, valAccuracy = 0;
     double seconds = 0;
+    double trainF1 = 0, valF1 = 0;        // macro F1
+    double learningRate = 0;              // at the epoch's last batch
+    QVector<float> batchLosses;           // per batch, in order
+    QVector<float> batchLearningRates;
 };
 
 struct ModelVersionInfo

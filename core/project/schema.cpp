@@ -43,8 +43,24 @@ const char *const kVersion2[] = {
     " verification_json TEXT, created TEXT)",
 };
 
-// Version 3: per-sample evaluation predictions.
+// Version 3: per-sample evaluation predictions; training runs keep per-epoch F1, learning rate and
+// per-batch traces, the trainer state needed to resume (scheduler, early stopping), best epoch and
+// duration; sweeps group runs.
 const char *const kVersion3[] = {
+    "ALTER TABLE epochs ADD COLUMN train_f1 REAL",
+    "ALTER TABLE epochs ADD COLUMN val_f1 REAL",
+    "ALTER TABLE epochs ADD COLUMN learning_rate REAL",
+    "ALTER TABLE epochs ADD COLUMN batch_losses BLOB",
+    "ALTER TABLE epochs ADD COLUMN batch_lrs BLOB",
+    "ALTER TABLE checkpoints ADD COLUMN trainer_state TEXT",
+    "ALTER TABLE runs ADD COLUMN best_epoch INTEGER",
+    "ALTER TABLE runs ADD COLUMN best_metric REAL",
+    "ALTER TABLE runs ADD COLUMN seconds REAL",
+    "ALTER TABLE runs ADD COLUMN message TEXT",
+    "ALTER TABLE runs ADD COLUMN owner_pid INTEGER",
+    "ALTER TABLE runs ADD COLUMN sweep_id INTEGER",
+    "CREATE TABLE sweeps (id INTEGER PRIMARY KEY, name TEXT, config_json TEXT NOT NULL, status TEXT,"
+    " created TEXT)",
     // Per-sample predictions of an evaluation (scores: K float64, little-endian), so reports,
     // the error gallery and the threshold slider work without running the model again.
     "CREATE TABLE evaluation_predictions (evaluation_id INTEGER NOT NULL REFERENCES evaluations(id)"

@@ -3,51 +3,136 @@
 #include "data/internal/tensors.h"
 #include "graph/internal/graphmodule.h"
 #include "project/projectstore.h"
+#include "train/internal/optimization.h"
+#include "train/schedule.h"
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QJsonDocument>
+#include <QThread>
 
-#include <numeric>
+#include <cmath>
 #include <random>
-#include <sstream>
 
 namespace lepton {
 
 using namespace Internal;
 
+quint64 epochSeed(quint64 seed, int epoch)
+{
+    // splitmix64 of (seed, epoch): well mixed, and the same on every platform.
+    quint64 z = seed + 0x9E3779B97F4A7C15ULL * quint64(epoch + 1);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
 namespace {
 
 using R = Result<TrainOutcome>;
 
-std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const TrainConfig &c,
-                                                       const std::vector<torch::Tensor> &params)
+// Everything one training session needs, loaded and checked before the first batch.
+struct Session
 {
-    if (c.optimizer == QLatin1String("sgd"))
-        return std::make_unique<torch::optim::SGD>(
-            params, torch::optim::SGDOptions(c.learningRate).momentum(c.momentum).weight_decay(c.weightDecay));
-    return std::make_unique<torch::optim::Adam>(
-        params, torch::optim::AdamOptions(c.learningRate).weight_decay(c.weightDecay));
+    std::shared_ptr<ProjectStore> store;
+    DatasetInfo dataset;
+    qint64 architectureId = 0;
+    TrainConfig config;
+    SplitTensors train, val;
+    std::shared_ptr<GraphModuleImpl> module;
+    std::unique_ptr<torch::optim::Optimizer> optimizer;
+    torch::Tensor classWeights;
+};
+
+Result<Session> prepare(const QString &projectPath, qint64 datasetId, qint64 architectureId, const TrainConfig &config)
+{
+    using S = Result<Session>;
+    if (const QString bad = config.validate(); !bad.isEmpty())
+        return S::failure(bad);
+    Session s;
+    s.config = config;
+    s.architectureId = architectureId;
+    auto opened = ProjectStore::open(projectPath);
+    if (!opened)
+        return S::failure(opened.error());
+    s.store = opened.value();
+    auto dataset = s.store->dataset(datasetId);
+    if (!dataset)
+        return S::failure(dataset.error());
+    s.dataset = dataset.value();
+    auto arch = s.store->architecture(architectureId);
+    if (!arch)
+        return S::failure(arch.error());
+    auto graph = ModelGraph::fromJson(arch->graphJson.toUtf8());
+    if (!graph)
+        return S::failure(QStringLiteral("architecture %1: %2").arg(architectureId).arg(graph.error()));
+    const GraphAnalysis analysis = analyzeGraph(graph.value());
+    if (!analysis.valid())
+        return S::failure(QStringLiteral("architecture '%1' is invalid: %2")
+                              .arg(arch->name, analysis.errors.join(QLatin1String("; "))));
+    const TensorShape expectedInput{{s.dataset.channels, s.dataset.height, s.dataset.width}};
+    if (!(analysis.inputShape == expectedInput))
+        return S::failure(QStringLiteral("architecture '%1' takes %2 input, dataset '%3' has %4 images")
+                              .arg(arch->name, analysis.inputShape.toString(), s.dataset.name,
+                                   expectedInput.toString()));
+    const int classes = s.dataset.classes.size();
+    if (analysis.outputShape.dims.value(0) != classes)
+        return S::failure(QStringLiteral("architecture '%1' outputs %2 scores, dataset '%3' has %4 classes")
+                              .arg(arch->name)
+                              .arg(analysis.outputShape.dims.value(0))
+                              .arg(s.dataset.name)
+                              .arg(classes));
+    if (!config.classWeights.isEmpty() && config.classWeights.size() != classes)
+        return S::failure(QStringLiteral("%1 class weights given, dataset '%2' has %3 classes")
+                              .arg(config.classWeights.size())
+                              .arg(s.dataset.name)
+                              .arg(classes));
+    try {
+        auto train = loadSplit(*s.store, s.dataset, Split::Train);
+        if (!train)
+            return S::failure(train.error());
+        auto val = loadSplit(*s.store, s.dataset, Split::Validation);
+        if (!val)
+            return S::failure(val.error());
+        s.train = train.value();
+        s.val = val.value();
+        if (s.train.size() == 0)
+            return S::failure(QStringLiteral("dataset '%1' has no training samples").arg(s.dataset.name));
+        if (s.val.size() == 0 && (config.patience > 0 || config.schedule == QLatin1String("plateau")))
+            return S::failure(QStringLiteral("early stopping and the plateau schedule need a validation split; "
+                                             "dataset '%1' has none")
+                                  .arg(s.dataset.name));
+        torch::manual_seed(config.seed);
+        auto built = GraphModuleImpl::build(graph.value());
+        if (!built)
+            return S::failure(built.error());
+        s.module = built.value();
+        s.optimizer = makeOptimizer(config, s.module->parameters());
+        if (!config.classWeights.isEmpty()) {
+            std::vector<float> w(config.classWeights.begin(), config.classWeights.end());
+            s.classWeights = torch::tensor(w, torch::kFloat32);
+        }
+    } catch (const std::exception &e) {
+        return S::failure(QStringLiteral("preparing training: %1").arg(describeException(e)));
+    }
+    return S(std::move(s));
 }
 
-QByteArray optimizerState(torch::optim::Optimizer &optimizer)
+struct SplitScore
 {
-    torch::serialize::OutputArchive archive;
-    optimizer.save(archive);
-    std::ostringstream out;
-    archive.save_to(out);
-    const std::string s = out.str();
-    return QByteArray(s.data(), int(s.size()));
-}
+    double loss = 0, accuracy = 0, f1 = 0;
+};
 
-// Loss and accuracy over a whole split, in inference mode, in large batches.
-std::pair<double, double> evaluateSplit(GraphModuleImpl &module, const SplitTensors &data)
+// Plain (unweighted, unsmoothed) cross-entropy, accuracy and macro F1 over a whole split.
+SplitScore evaluateSplit(GraphModuleImpl &module, const SplitTensors &data, int classes)
 {
     if (data.size() == 0)
-        return {0.0, 0.0};
+        return {};
     torch::NoGradGuard noGrad;
     module.eval();
     double lossSum = 0;
     qint64 correct = 0;
+    F1Counter f1(classes);
     constexpr qint64 chunk = 1024;
     for (qint64 start = 0; start < data.size(); start += chunk) {
         const qint64 end = std::min(start + chunk, data.size());
@@ -57,156 +142,271 @@ std::pair<double, double> evaluateSplit(GraphModuleImpl &module, const SplitTens
         lossSum += torch::nn::functional::cross_entropy(
                        logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
                        .item<double>();
-        correct += logits.argmax(1).eq(y).sum().item<int64_t>();
+        const torch::Tensor predicted = logits.argmax(1);
+        correct += predicted.eq(y).sum().item<int64_t>();
+        f1.add(predicted, y);
     }
-    return {lossSum / double(data.size()), double(correct) / double(data.size())};
+    return {lossSum / double(data.size()), double(correct) / double(data.size()), f1.macroF1()};
 }
 
-} // namespace
-
-R trainModel(const QString &projectPath, qint64 datasetId, qint64 architectureId, const TrainConfig &config,
-             const TrainObserver &observer, const CancelToken &cancel)
+// Fisher-Yates with a 64-bit Mersenne twister: the same order on every platform and library.
+std::vector<int64_t> shuffledOrder(qint64 n, quint64 seed)
 {
-    if (const QString bad = config.validate(); !bad.isEmpty())
-        return R::failure(bad);
-    auto opened = ProjectStore::open(projectPath);
-    if (!opened)
-        return R::failure(opened.error());
-    ProjectStore &store = *opened.value();
-    auto dataset = store.dataset(datasetId);
-    if (!dataset)
-        return R::failure(dataset.error());
-    auto arch = store.architecture(architectureId);
-    if (!arch)
-        return R::failure(arch.error());
-    auto graph = ModelGraph::fromJson(arch->graphJson.toUtf8());
-    if (!graph)
-        return R::failure(QStringLiteral("architecture %1: %2").arg(architectureId).arg(graph.error()));
-    const GraphAnalysis analysis = analyzeGraph(graph.value());
-    if (!analysis.valid())
-        return R::failure(QStringLiteral("architecture '%1' is invalid: %2")
-                              .arg(arch->name, analysis.errors.join(QLatin1String("; "))));
-    const TensorShape expectedInput{{dataset->channels, dataset->height, dataset->width}};
-    if (!(analysis.inputShape == expectedInput))
-        return R::failure(QStringLiteral("architecture '%1' takes %2 input, dataset '%3' has %4 images")
-                              .arg(arch->name, analysis.inputShape.toString(), dataset->name,
-                                   expectedInput.toString()));
-    if (analysis.outputShape.dims.value(0) != dataset->classes.size())
-        return R::failure(QStringLiteral("architecture '%1' outputs %2 scores, dataset '%3' has %4 classes")
-                              .arg(arch->name)
-                              .arg(analysis.outputShape.dims.value(0))
-                              .arg(dataset->name)
-                              .arg(dataset->classes.size()));
+    std::vector<int64_t> order(static_cast<size_t>(n));
+    for (qint64 i = 0; i < n; ++i)
+        order[size_t(i)] = i;
+    std::mt19937_64 rng(seed);
+    for (qint64 i = n - 1; i > 0; --i)
+        std::swap(order[size_t(i)], order[size_t(rng() % quint64(i + 1))]);
+    return order;
+}
 
+double monitoredValue(const TrainConfig &c, const SplitScore &val)
+{
+    if (c.monitor == QLatin1String("val_accuracy"))
+        return val.accuracy;
+    if (c.monitor == QLatin1String("val_macro_f1"))
+        return val.f1;
+    return val.loss;
+}
+
+// Waits while paused; returns false when cancelled meanwhile. Adds the paused time to *paused.
+bool waitWhilePaused(const PauseToken &pause, const CancelToken &cancel, qint64 *pausedMs)
+{
+    if (!pause.isPaused())
+        return !cancel.isCancelled();
+    QElapsedTimer t;
+    t.start();
+    while (pause.isPaused() && !cancel.isCancelled())
+        QThread::msleep(10);
+    *pausedMs += t.elapsed();
+    return !cancel.isCancelled();
+}
+
+// Trains epochs firstEpoch..config.epochs of run `runId`, recording each; makes the model version.
+R runEpochs(Session &s, qint64 runId, int firstEpoch, const QJsonObject &resumedState, double runSeconds,
+            const TrainObserver &observer, const CancelToken &cancel, const PauseToken &pause)
+{
     QElapsedTimer total;
     total.start();
+    const TrainConfig &config = s.config;
+    ProjectStore &store = *s.store;
+    GraphModuleImpl &module = *s.module;
+    const int classes = s.dataset.classes.size();
     TrainOutcome outcome;
-    qint64 runId = 0;
+    outcome.runId = runId;
+    outcome.firstEpoch = firstEpoch;
+    const qint64 n = s.train.size();
+    const int batches = int((n + config.batchSize - 1) / config.batchSize);
+    LearningRateSchedule schedule(config, batches);
+    MetricMonitor monitor(config.monitorMaximizes(), config.patience);
+    schedule.restore(resumedState.value(QLatin1String("schedule")).toObject());
+    monitor.restore(resumedState.value(QLatin1String("monitor")).toObject());
+    const bool hasValidation = s.val.size() > 0;
+    qint64 samples = 0;
+    auto failRun = [&](const QString &message) {
+        (void)store.setRunStatus(runId, QStringLiteral("failed"), message);
+        return R::failure(message);
+    };
     try {
-        auto train = loadSplit(store, dataset.value(), Split::Train);
-        if (!train)
-            return R::failure(train.error());
-        auto val = loadSplit(store, dataset.value(), Split::Validation);
-        if (!val)
-            return R::failure(val.error());
-        if (train->size() == 0)
-            return R::failure(QStringLiteral("dataset '%1' has no training samples").arg(dataset->name));
-
-        torch::manual_seed(config.seed);
-        auto built = GraphModuleImpl::build(graph.value());
-        if (!built)
-            return R::failure(built.error());
-        GraphModuleImpl &module = *built.value();
-        auto optimizer = makeOptimizer(config, module.parameters());
-
-        const QString configJson = QString::fromUtf8(QJsonDocument(config.toJson()).toJson(QJsonDocument::Compact));
-        auto run = store.createRun(datasetId, architectureId, configJson);
-        if (!run)
-            return R::failure(run.error());
-        runId = run.value();
-        outcome.runId = runId;
-        if (observer.onStarted)
-            observer.onStarted(runId);
-
-        const qint64 n = train->size();
-        const int batches = int((n + config.batchSize - 1) / config.batchSize);
-        std::mt19937_64 rng(config.seed);
-        std::vector<int64_t> order(static_cast<size_t>(n));
-        for (int epoch = 1; epoch <= config.epochs && !outcome.cancelled; ++epoch) {
+        for (int epoch = firstEpoch; epoch <= config.epochs && !outcome.cancelled; ++epoch) {
             QElapsedTimer timer;
             timer.start();
+            qint64 pausedMs = 0;
             module.train();
-            for (auto &group : optimizer->param_groups())
-                group.options().set_lr(config.learningRateAt(epoch));
-            std::iota(order.begin(), order.end(), 0);
-            std::shuffle(order.begin(), order.end(), rng);
+            const quint64 seed = epochSeed(config.seed, epoch);
+            torch::manual_seed(seed);   // dropout draws of this epoch
+            std::vector<int64_t> order = shuffledOrder(n, seed);
             const torch::Tensor perm = torch::from_blob(order.data(), {n}, torch::kInt64);
             double lossSum = 0;
             qint64 correct = 0;
+            F1Counter f1(classes);
+            EpochRecord rec;
+            rec.epoch = epoch;
             for (int b = 0; b < batches; ++b) {
-                if (cancel.isCancelled()) {
+                if (!waitWhilePaused(pause, cancel, &pausedMs)) {
                     outcome.cancelled = true;
                     break;
                 }
                 const torch::Tensor idx = perm.slice(0, qint64(b) * config.batchSize,
                                                      std::min(n, qint64(b + 1) * config.batchSize));
-                const torch::Tensor x = train->images.index_select(0, idx);
-                const torch::Tensor y = train->labels.index_select(0, idx);
-                optimizer->zero_grad();
+                const torch::Tensor x = s.train.images.index_select(0, idx);
+                const torch::Tensor y = s.train.labels.index_select(0, idx);
+                const double lr = schedule.rateAt(qint64(epoch - 1) * batches + b);
+                s.optimizer->zero_grad();
                 const torch::Tensor logits = module.forward(x);
-                const torch::Tensor loss = torch::nn::functional::cross_entropy(logits, y);
-                loss.backward();
-                optimizer->step();
+                const torch::Tensor loss = classificationLoss(logits, y, config, s.classWeights);
+                optimizationStep(*s.optimizer, loss, lr, config.clipNorm);
                 const double l = loss.item<double>();
+                if (!std::isfinite(l))
+                    return failRun(QStringLiteral("run %1: the loss became %2 at epoch %3, batch %4 (learning rate "
+                                                  "%5); try a lower learning rate or gradient clipping")
+                                       .arg(runId)
+                                       .arg(l)
+                                       .arg(epoch)
+                                       .arg(b + 1)
+                                       .arg(lr));
                 lossSum += l * double(idx.size(0));
-                correct += logits.detach().argmax(1).eq(y).sum().item<int64_t>();
+                const torch::Tensor predicted = logits.detach().argmax(1);
+                correct += predicted.eq(y).sum().item<int64_t>();
+                f1.add(predicted, y);
+                samples += idx.size(0);
+                rec.batchLosses.append(float(l));
+                rec.batchLearningRates.append(float(lr));
+                rec.learningRate = lr;
                 if (observer.onBatch)
-                    observer.onBatch(BatchProgress{epoch, b + 1, batches, l});
+                    observer.onBatch(BatchProgress{epoch, b + 1, batches, l, lr, samples});
             }
             if (outcome.cancelled)
                 break;   // the epoch in flight is not recorded
-            const auto [valLoss, valAcc] = evaluateSplit(module, val.value());
+            const SplitScore val = evaluateSplit(module, s.val, classes);
+            rec.trainLoss = lossSum / double(n);
+            rec.trainAccuracy = double(correct) / double(n);
+            rec.trainF1 = f1.macroF1();
+            rec.valLoss = val.loss;
+            rec.valAccuracy = val.accuracy;
+            rec.valF1 = val.f1;
+            const double metric = monitoredValue(config, val);
+            if (hasValidation)
+                monitor.update(epoch, metric);
+            else
+                monitor.restore(QJsonObject{{"best_epoch", epoch}});   // no validation: the last is the best
+            schedule.epochEnded(metric);
+            const QJsonObject state{{"schedule", schedule.state()},
+                                    {"monitor", monitor.state()},
+                                    {"rng", QStringLiteral("epoch seed = splitmix64(seed, epoch)")}};
+            EpochCheckpoint checkpoint;
+            checkpoint.epoch = epoch;
+            checkpoint.weights = module.saveWeights();
+            checkpoint.optimizerState = saveOptimizer(*s.optimizer);
+            checkpoint.trainerState = QString::fromUtf8(QJsonDocument(state).toJson(QJsonDocument::Compact));
+            rec.seconds = double(timer.elapsed() - pausedMs) / 1000.0;
+            runSeconds += rec.seconds;
+            if (auto st = store.recordEpoch(runId, rec, checkpoint, monitor.bestEpoch(), monitor.bestValue(), runSeconds);
+                !st)
+                return failRun(QStringLiteral("saving epoch %1 of run %2: %3").arg(epoch).arg(runId).arg(st.error()));
             EpochMetrics m;
             m.epoch = epoch;
-            m.trainLoss = lossSum / double(n);
-            m.trainAccuracy = double(correct) / double(n);
-            m.valLoss = valLoss;
-            m.valAccuracy = valAcc;
-            m.seconds = timer.elapsed() / 1000.0;
-            EpochRecord rec{m.epoch, m.trainLoss, m.trainAccuracy, m.valLoss, m.valAccuracy, m.seconds};
-            if (auto st = store.recordEpoch(runId, rec, module.saveWeights(), optimizerState(*optimizer)); !st) {
-                (void)store.setRunStatus(runId, QStringLiteral("failed"));
-                return R::failure(QStringLiteral("saving epoch %1 of run %2: %3").arg(epoch).arg(runId).arg(st.error()));
-            }
+            m.trainLoss = rec.trainLoss;
+            m.trainAccuracy = rec.trainAccuracy;
+            m.trainF1 = rec.trainF1;
+            m.valLoss = rec.valLoss;
+            m.valAccuracy = rec.valAccuracy;
+            m.valF1 = rec.valF1;
+            m.learningRate = rec.learningRate;
+            m.seconds = rec.seconds;
+            m.bestEpoch = monitor.bestEpoch();
             outcome.epochs.append(m);
             if (observer.onEpoch)
                 observer.onEpoch(m);
+            if (monitor.shouldStop() && epoch < config.epochs) {
+                outcome.earlyStopped = true;
+                outcome.message = QStringLiteral("early stopping after epoch %1: %2 did not improve for %3 epochs "
+                                                 "(best %4 at epoch %5)")
+                                      .arg(epoch)
+                                      .arg(config.monitor)
+                                      .arg(config.patience)
+                                      .arg(monitor.bestValue(), 0, 'g', 6)
+                                      .arg(monitor.bestEpoch());
+                break;
+            }
         }
-        (void)store.setRunStatus(runId, outcome.cancelled ? QStringLiteral("cancelled") : QStringLiteral("finished"));
-        if (!outcome.epochs.isEmpty()) {
-            // The model version is the last recorded epoch (not a half-trained in-flight state).
-            auto weights = store.checkpointWeights(runId);
-            if (!weights)
-                return R::failure(weights.error());
+        if (outcome.cancelled && outcome.message.isEmpty())
+            outcome.message = QStringLiteral("stopped by the user");
+        (void)store.setRunStatus(runId, outcome.cancelled ? QStringLiteral("cancelled") : QStringLiteral("finished"),
+                                 outcome.message);
+        outcome.bestEpoch = monitor.bestEpoch();
+        if (outcome.bestEpoch > 0) {
+            auto best = store.checkpoint(runId, outcome.bestEpoch);
+            if (!best)
+                return R::failure(best.error());
             ModelVersionInfo mv;
             mv.runId = runId;
-            mv.architectureId = architectureId;
-            mv.datasetId = datasetId;
-            mv.epoch = outcome.epochs.last().epoch;
-            mv.name = QStringLiteral("run %1 · epoch %2").arg(runId).arg(mv.epoch);
-            auto id = store.addModelVersion(mv, weights.value());
+            mv.architectureId = s.architectureId;
+            mv.datasetId = s.dataset.id;
+            mv.epoch = outcome.bestEpoch;
+            mv.name = hasValidation ? QStringLiteral("run %1 · epoch %2 (best %3)").arg(runId).arg(mv.epoch).arg(config.monitor)
+                                    : QStringLiteral("run %1 · epoch %2").arg(runId).arg(mv.epoch);
+            auto id = store.addModelVersion(mv, best->weights);
             if (!id)
                 return R::failure(id.error());
             outcome.modelVersionId = id.value();
         }
     } catch (const std::exception &e) {
-        if (runId)
-            (void)store.setRunStatus(runId, QStringLiteral("failed"));
-        return R::failure(QStringLiteral("training failed%1: %2")
-                              .arg(runId ? QStringLiteral(" (run %1)").arg(runId) : QString(), describeException(e)));
+        return failRun(QStringLiteral("training failed (run %1): %2").arg(runId).arg(describeException(e)));
     }
     outcome.seconds = total.elapsed() / 1000.0;
     return outcome;
+}
+
+} // namespace
+
+R trainModel(const QString &projectPath, qint64 datasetId, qint64 architectureId, const TrainConfig &config,
+             const TrainObserver &observer, const CancelToken &cancel, const PauseToken &pause)
+{
+    auto session = prepare(projectPath, datasetId, architectureId, config);
+    if (!session)
+        return R::failure(session.error());
+    Session &s = session.value();
+    const QString configJson = QString::fromUtf8(QJsonDocument(config.toJson()).toJson(QJsonDocument::Compact));
+    auto run = s.store->createRun(datasetId, architectureId, configJson);
+    if (!run)
+        return R::failure(run.error());
+    if (observer.onStarted)
+        observer.onStarted(run.value());
+    return runEpochs(s, run.value(), 1, {}, 0.0, observer, cancel, pause);
+}
+
+R resumeTraining(const QString &projectPath, qint64 runId, const TrainObserver &observer, const CancelToken &cancel,
+                 const PauseToken &pause)
+{
+    RunInfo run;
+    EpochCheckpoint last;
+    {
+        auto store = ProjectStore::open(projectPath);
+        if (!store)
+            return R::failure(store.error());
+        auto found = store.value()->run(runId);
+        if (!found)
+            return R::failure(found.error());
+        run = found.value();
+        if (run.status == QLatin1String("finished"))
+            return R::failure(QStringLiteral("run %1 is finished (%2 epochs); nothing to resume").arg(runId).arg(run.epochsDone));
+        if (run.status == QLatin1String("running"))
+            return R::failure(QStringLiteral("run %1 is being trained by a running process").arg(runId));
+        if (run.epochsDone > 0) {
+            auto c = store.value()->checkpoint(runId);
+            if (!c)
+                return R::failure(c.error());
+            last = c.value();
+        }
+    }
+    auto config = TrainConfig::fromJson(QJsonDocument::fromJson(run.configJson.toUtf8()).object());
+    if (!config)
+        return R::failure(QStringLiteral("run %1 has an unusable configuration: %2").arg(runId).arg(config.error()));
+    auto session = prepare(projectPath, run.datasetId, run.architectureId, config.value());
+    if (!session)
+        return R::failure(session.error());
+    Session &s = session.value();
+    QJsonObject state;
+    try {
+        if (last.epoch > 0) {
+            if (auto st = s.module->loadWeights(last.weights); !st)
+                return R::failure(QStringLiteral("run %1, epoch %2: %3").arg(runId).arg(last.epoch).arg(st.error()));
+            loadOptimizer(*s.optimizer, last.optimizerState);
+            state = QJsonDocument::fromJson(last.trainerState.toUtf8()).object();
+        }
+    } catch (const std::exception &e) {
+        return R::failure(QStringLiteral("run %1: cannot restore the optimizer state of epoch %2: %3")
+                              .arg(runId)
+                              .arg(last.epoch)
+                              .arg(describeException(e)));
+    }
+    if (auto st = s.store->claimRun(runId, QCoreApplication::applicationPid()); !st)
+        return R::failure(st.error());
+    if (observer.onStarted)
+        observer.onStarted(runId);
+    return runEpochs(s, runId, last.epoch + 1, state, run.seconds, observer, cancel, pause);
 }
 
 } // namespace lepton
