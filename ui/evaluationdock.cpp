@@ -1,22 +1,30 @@
 #include "evaluationdock.h"
 
+#include "evaluation/comparisonview.h"
+#include "evaluation/confusionview.h"
+#include "evaluation/curvecharts.h"
+#include "evaluation/numericitem.h"
+#include "evaluation/samplegallery.h"
+#include "evaluation/summarycards.h"
+#include "evaluation/thresholdpanel.h"
 #include "projectcontext.h"
 #include "recordtext.h"
 
 #include "eval/evaluator.h"
+#include "eval/report.h"
 #include "project/projectstore.h"
 
 #include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QtConcurrent>
 
@@ -27,16 +35,10 @@ namespace lepton {
 struct EvaluationDock::Job
 {
     std::optional<Result<EvaluationOutcome>> result;
+    QHash<qint64, QImage> thumbnails;
 };
 
 namespace {
-
-QTableWidgetItem *numberItem(const QString &text)
-{
-    auto item = new QTableWidgetItem(text);
-    item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    return item;
-}
 
 QTableWidget *makeTable(const QString &objectName)
 {
@@ -44,7 +46,19 @@ QTableWidget *makeTable(const QString &objectName)
     table->setObjectName(objectName);
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table->verticalHeader()->hide();
     return table;
+}
+
+QWidget *titled(const QString &title, QWidget *content)
+{
+    auto box = new QWidget;
+    auto layout = new QVBoxLayout(box);
+    layout->setContentsMargins(0, 0, 0, 0);
+    if (!title.isEmpty())
+        layout->addWidget(new QLabel(title));
+    layout->addWidget(content, 1);
+    return box;
 }
 
 } // namespace
@@ -56,101 +70,74 @@ EvaluationDock::EvaluationDock(ProjectContext *project, QWidget *parent)
     , m_splitCombo(new QComboBox)
     , m_evaluateButton(new QPushButton(tr("Evaluate")))
     , m_cancelButton(new QPushButton(tr("Cancel")))
+    , m_exportCsv(new QPushButton(tr("CSV…")))
+    , m_exportJson(new QPushButton(tr("JSON…")))
+    , m_exportHtml(new QPushButton(tr("HTML report…")))
     , m_progress(new QProgressBar)
     , m_summary(new QLabel)
     , m_error(new QLabel)
+    , m_cards(new SummaryCards)
+    , m_tabs(new QTabWidget)
     , m_classTable(makeTable("evaluationClassTable"))
-    , m_confusionTable(makeTable("evaluationConfusionTable"))
+    , m_confusion(new ConfusionView)
+    , m_curves(new CurveCharts)
+    , m_gallery(new SampleGallery)
+    , m_threshold(new ThresholdPanel)
+    , m_thresholdTab(nullptr)
+    , m_compareA(new QComboBox)
+    , m_compareB(new QComboBox)
+    , m_comparison(new ComparisonView)
     , m_history(makeTable("evaluationHistory"))
 {
     setObjectName("evaluationDock");
-    m_modelCombo->setObjectName("evaluationModelCombo");
-    m_splitCombo->setObjectName("evaluationSplitCombo");
-    m_evaluateButton->setObjectName("evaluationRunButton");
-    m_cancelButton->setObjectName("evaluationCancelButton");
-    m_progress->setObjectName("evaluationProgress");
+    m_tabs->setObjectName("evaluationTabs");
     m_summary->setObjectName("evaluationSummary");
     m_error->setObjectName("evaluationError");
-    for (Split s : {Split::Test, Split::Validation, Split::Train})
-        m_splitCombo->addItem(splitName(s), int(s));
-    m_modelCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_modelCombo->setMinimumContentsLength(24);
-    m_cancelButton->setEnabled(false);
-    m_progress->reset();
-    m_progress->hide();
+    m_progress->setObjectName("evaluationProgress");
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_error->setWordWrap(true);
     m_error->setStyleSheet("color: #b00020;");
     m_error->hide();
+    m_progress->hide();
 
-    m_classTable->setColumnCount(5);
-    m_classTable->setHorizontalHeaderLabels(
-        {tr("Class"), tr("Precision"), tr("Recall"), tr("F1"), tr("Support")});
-    m_classTable->verticalHeader()->hide();
-    m_confusionTable->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    m_confusionTable->setToolTip(tr("Rows: true class, columns: predicted class"));
     m_history->setColumnCount(6);
-    m_history->setHorizontalHeaderLabels({tr("Evaluation"), tr("Model version"), tr("Split"),
-                                          tr("Accuracy"), tr("Macro F1"), tr("Created")});
-    m_history->verticalHeader()->hide();
+    m_history->setHorizontalHeaderLabels({tr("Evaluation"), tr("Model version"), tr("Split"), tr("Accuracy"),
+                                          tr("Macro F1"), tr("Created")});
     m_history->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_history->setSelectionMode(QAbstractItemView::SingleSelection);
     m_history->horizontalHeader()->setStretchLastSection(true);
 
-    auto controls = new QHBoxLayout;
-    auto form = new QFormLayout;
-    form->addRow(tr("Model version:"), m_modelCombo);
-    form->addRow(tr("Split:"), m_splitCombo);
-    controls->addLayout(form, 1);
-    auto buttons = new QVBoxLayout;
-    buttons->addWidget(m_evaluateButton);
-    buttons->addWidget(m_cancelButton);
-    controls->addLayout(buttons);
-
-    auto confusionBox = new QWidget;
-    auto confusionLayout = new QVBoxLayout(confusionBox);
-    confusionLayout->setContentsMargins(0, 0, 0, 0);
-    confusionLayout->addWidget(new QLabel(tr("Confusion matrix (rows: true, columns: predicted)")));
-    confusionLayout->addWidget(m_confusionTable);
-    auto classBox = new QWidget;
-    auto classLayout = new QVBoxLayout(classBox);
-    classLayout->setContentsMargins(0, 0, 0, 0);
-    classLayout->addWidget(new QLabel(tr("Per class")));
-    classLayout->addWidget(m_classTable);
-    auto results = new QSplitter(Qt::Horizontal);
-    results->addWidget(classBox);
-    results->addWidget(confusionBox);
-    results->setStretchFactor(0, 2);
-    results->setStretchFactor(1, 3);
-    results->setSizes({400, 600});
-
-    auto historyBox = new QWidget;
-    auto historyLayout = new QVBoxLayout(historyBox);
-    historyLayout->setContentsMargins(0, 0, 0, 0);
-    historyLayout->addWidget(new QLabel(tr("Stored evaluations")));
-    historyLayout->addWidget(m_history);
-    auto vertical = new QSplitter(Qt::Vertical);
-    vertical->addWidget(results);
-    vertical->addWidget(historyBox);
-    vertical->setStretchFactor(0, 3);
-    vertical->setStretchFactor(1, 1);
+    m_tabs->addTab(createOverviewTab(), tr("Overview"));
+    m_tabs->addTab(m_curves, tr("ROC / PR curves"));
+    m_tabs->addTab(m_gallery, tr("Misclassified samples"));
+    m_thresholdTab = m_threshold;
+    m_tabs->addTab(m_threshold, tr("Threshold"));
+    m_tabs->addTab(createCompareTab(), tr("Compare"));
+    m_tabs->addTab(m_history, tr("History"));
+    setTabShown(m_thresholdTab, false);
 
     auto body = new QWidget;
     auto layout = new QVBoxLayout(body);
-    layout->addLayout(controls);
+    layout->addWidget(createControls());
     layout->addWidget(m_progress);
-    layout->addWidget(m_summary);
     layout->addWidget(m_error);
-    layout->addWidget(vertical, 1);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_cards);
+    layout->addWidget(m_tabs, 1);
     setWidget(body);
 
     connect(m_project, &ProjectContext::projectChanged, this, [this] {
         stopAndWait();
+        m_current.reset();
         m_summary->clear();
+        m_cards->clear();
         m_classTable->setRowCount(0);
-        m_confusionTable->setRowCount(0);
-        m_confusionTable->setColumnCount(0);
+        m_confusion->clear();
+        m_curves->clear();
+        m_gallery->setPredictions({}, {}, {});
+        m_comparison->clear();
+        setTabShown(m_thresholdTab, false);
         showError({});
         reload();
     });
@@ -158,17 +145,96 @@ EvaluationDock::EvaluationDock(ProjectContext *project, QWidget *parent)
     connect(m_evaluateButton, &QPushButton::clicked, this, &EvaluationDock::evaluate);
     connect(m_cancelButton, &QPushButton::clicked, this, [this] { m_cancel.cancel(); });
     connect(&m_watcher, &QFutureWatcher<void>::finished, this, &EvaluationDock::finish);
+    connect(m_confusion, &ConfusionView::cellChosen, this, [this](int truth, int predicted) {
+        m_gallery->showCell(truth, predicted);
+        m_tabs->setCurrentWidget(m_gallery);
+    });
     connect(m_history, &QTableWidget::itemSelectionChanged, this, [this] {
         const QList<QTableWidgetItem *> selected = m_history->selectedItems();
         if (!selected.isEmpty())
             showEvaluation(m_history->item(selected.first()->row(), 0)->data(Qt::UserRole).toLongLong());
     });
+    connect(m_exportCsv, &QPushButton::clicked, this, [this] { exportWithDialog(QStringLiteral("csv")); });
+    connect(m_exportJson, &QPushButton::clicked, this, [this] { exportWithDialog(QStringLiteral("json")); });
+    connect(m_exportHtml, &QPushButton::clicked, this, [this] { exportWithDialog(QStringLiteral("html")); });
+    connect(m_compareA, &QComboBox::currentIndexChanged, this, &EvaluationDock::compare);
+    connect(m_compareB, &QComboBox::currentIndexChanged, this, &EvaluationDock::compare);
     reload();
 }
 
 EvaluationDock::~EvaluationDock()
 {
     stopAndWait();
+}
+
+QWidget *EvaluationDock::createControls()
+{
+    m_modelCombo->setObjectName("evaluationModelCombo");
+    m_splitCombo->setObjectName("evaluationSplitCombo");
+    m_evaluateButton->setObjectName("evaluationRunButton");
+    m_cancelButton->setObjectName("evaluationCancelButton");
+    m_exportCsv->setObjectName("evaluationExportCsv");
+    m_exportJson->setObjectName("evaluationExportJson");
+    m_exportHtml->setObjectName("evaluationExportHtml");
+    for (Split s : {Split::Test, Split::Validation, Split::Train})
+        m_splitCombo->addItem(splitName(s), int(s));
+    m_modelCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_modelCombo->setMinimumContentsLength(24);
+    m_cancelButton->setEnabled(false);
+    m_exportCsv->setToolTip(tr("Per-sample predictions: sample, true, predicted, one score per class"));
+    m_exportJson->setToolTip(tr("Every metric and curve as JSON"));
+    m_exportHtml->setToolTip(tr("A self-contained HTML page with the metrics and charts"));
+    auto controls = new QWidget;
+    auto row = new QHBoxLayout(controls);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->addWidget(new QLabel(tr("Model version:")));
+    row->addWidget(m_modelCombo, 2);
+    row->addWidget(new QLabel(tr("Split:")));
+    row->addWidget(m_splitCombo);
+    row->addWidget(m_evaluateButton);
+    row->addWidget(m_cancelButton);
+    row->addSpacing(16);
+    row->addWidget(new QLabel(tr("Export:")));
+    row->addWidget(m_exportCsv);
+    row->addWidget(m_exportJson);
+    row->addWidget(m_exportHtml);
+    return controls;
+}
+
+QWidget *EvaluationDock::createOverviewTab()
+{
+    m_classTable->setColumnCount(7);
+    m_classTable->setHorizontalHeaderLabels({tr("Class"), tr("Precision"), tr("Recall"), tr("F1"), tr("Support"),
+                                             tr("ROC AUC"), tr("AP")});
+    m_classTable->setSortingEnabled(true);
+    m_classTable->setToolTip(tr("Click a column header to sort"));
+    auto split = new QSplitter(Qt::Horizontal);
+    split->addWidget(titled(tr("<b>Per class</b>"), m_classTable));
+    split->addWidget(m_confusion);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
+    return split;
+}
+
+QWidget *EvaluationDock::createCompareTab()
+{
+    m_compareA->setObjectName("evaluationCompareA");
+    m_compareB->setObjectName("evaluationCompareB");
+    auto pick = new QHBoxLayout;
+    pick->addWidget(new QLabel(tr("A:")));
+    pick->addWidget(m_compareA, 1);
+    pick->addWidget(new QLabel(tr("B:")));
+    pick->addWidget(m_compareB, 1);
+    auto tab = new QWidget;
+    auto layout = new QVBoxLayout(tab);
+    layout->addLayout(pick);
+    layout->addWidget(m_comparison, 1);
+    return tab;
+}
+
+void EvaluationDock::setTabShown(QWidget *tab, bool shown)
+{
+    m_tabs->setTabVisible(m_tabs->indexOf(tab), shown);
 }
 
 void EvaluationDock::stopAndWait()
@@ -188,10 +254,18 @@ void EvaluationDock::showError(const QString &message)
 void EvaluationDock::reload()
 {
     const qint64 model = comboId(m_modelCombo);
+    const qint64 a = comboId(m_compareA), b = comboId(m_compareB);
+    const int previousCount = m_compareB->count();
     m_modelCombo->clear();
-    const QSignalBlocker blocker(m_history);
+    const QSignalBlocker blockHistory(m_history);
+    const QSignalBlocker blockA(m_compareA), blockB(m_compareB);
+    m_history->setSortingEnabled(false);
     m_history->setRowCount(0);
+    m_compareA->clear();
+    m_compareB->clear();
     ProjectStore *store = m_project->store();
+    bool showNewest = false;
+    qint64 newest = 0;
     if (store) {
         if (auto list = store->modelVersions()) {
             for (const ModelVersionInfo &m : list.value())
@@ -200,7 +274,7 @@ void EvaluationDock::reload()
         if (!selectComboId(m_modelCombo, model) && m_modelCombo->count() > 0)
             m_modelCombo->setCurrentIndex(m_modelCombo->count() - 1);   // newest
         if (auto list = store->evaluations()) {
-            m_history->setRowCount(list->size());
+            m_history->setRowCount(int(list->size()));
             int row = 0;
             for (const EvaluationInfo &e : list.value()) {
                 auto id = new QTableWidgetItem(QStringLiteral("#%1").arg(e.id));
@@ -208,40 +282,48 @@ void EvaluationDock::reload()
                 m_history->setItem(row, 0, id);
                 m_history->setItem(row, 1, new QTableWidgetItem(QStringLiteral("#%1").arg(e.modelVersionId)));
                 m_history->setItem(row, 2, new QTableWidgetItem(e.split));
-                m_history->setItem(row, 3, numberItem(percent(e.accuracy)));
-                m_history->setItem(row, 4, numberItem(QString::number(e.macroF1, 'f', 4)));
+                m_history->setItem(row, 3, new NumericItem(percent(e.accuracy), e.accuracy));
+                m_history->setItem(row, 4, new NumericItem(QString::number(e.macroF1, 'f', 4), e.macroF1));
                 m_history->setItem(row, 5, new QTableWidgetItem(QLocale().toString(e.created.toLocalTime(), QLocale::ShortFormat)));
+                m_compareA->addItem(evaluationText(e), e.id);
+                m_compareB->addItem(evaluationText(e), e.id);
                 ++row;
             }
+            // A new evaluation becomes B, compared with what B was (or the one before it).
+            const int count = m_compareB->count();
+            if (count != previousCount && count > 0) {
+                const qint64 newestId = list->last().id;
+                m_compareB->setCurrentIndex(count - 1);
+                if (!(b && b != newestId && selectComboId(m_compareA, b)))
+                    m_compareA->setCurrentIndex(std::max(0, count - 2));
+            } else {
+                selectComboId(m_compareA, a);
+                selectComboId(m_compareB, b);
+            }
             // Show the newest stored evaluation rather than empty tables when nothing is shown yet.
-            if (!list->isEmpty() && m_classTable->rowCount() == 0 && !m_watcher.isRunning())
-                showEvaluation(list->last().id);
+            showNewest = !list->isEmpty() && !m_current && !m_watcher.isRunning();
+            if (showNewest)
+                newest = list->last().id;
         } else {
             showError(list.error());
         }
     }
     const bool running = m_watcher.isRunning();
     m_evaluateButton->setEnabled(!running && m_modelCombo->count() > 0);
-    m_evaluateButton->setToolTip(m_modelCombo->count() == 0
-                                     ? tr("Train a model first: there is no model version.")
-                                     : QString());
+    m_evaluateButton->setToolTip(m_modelCombo->count() == 0 ? tr("Train a model first: there is no model version.")
+                                                            : QString());
+    const bool shown = m_current.has_value();
+    m_exportCsv->setEnabled(shown && m_current->hasPredictions());
+    m_exportJson->setEnabled(shown);
+    m_exportHtml->setEnabled(shown);
+    if (showNewest)
+        showEvaluation(newest);
+    compare();
 }
 
 void EvaluationDock::selectModelVersion(qint64 modelVersionId)
 {
     selectComboId(m_modelCombo, modelVersionId);
-}
-
-QStringList EvaluationDock::classesOfModelVersion(qint64 modelVersionId) const
-{
-    ProjectStore *store = m_project->store();
-    if (!store)
-        return {};
-    auto model = store->modelVersion(modelVersionId);
-    if (!model)
-        return {};
-    auto dataset = store->dataset(model->datasetId);
-    return dataset ? dataset->classes : QStringList();
 }
 
 void EvaluationDock::evaluate()
@@ -266,9 +348,13 @@ void EvaluationDock::evaluate()
             m_progress->setValue(int(done));
         }, Qt::QueuedConnection);
     };
-    m_watcher.setFuture(QtConcurrent::run([job = m_job, path = m_project->path(), model, split,
-                                           progress, cancel = m_cancel] {
+    m_watcher.setFuture(QtConcurrent::run([job = m_job, path = m_project->path(), model, split, progress,
+                                           cancel = m_cancel] {
         job->result = evaluateModel(path, model, split, progress, cancel);
+        if (*job->result) {
+            if (auto store = ProjectStore::open(path))
+                job->thumbnails = evaluationThumbnails(*store.value(), job->result->value());
+        }
     }));
 }
 
@@ -276,32 +362,17 @@ void EvaluationDock::finish()
 {
     m_progress->hide();
     m_cancelButton->setEnabled(false);
-    m_progress->setRange(0, 1);
-    m_progress->setValue(1);
     if (!m_job || !m_job->result)
         return;
     const Result<EvaluationOutcome> &result = *m_job->result;
     if (!result) {
-        m_progress->reset();
         m_summary->clear();
         showError(tr("Evaluation failed: %1").arg(result.error()));
         reload();
         return;
     }
-    const EvaluationOutcome &o = result.value();
-    showTable(tableFromMetrics(o.metrics), o.classes);
-    m_summary->setText(tr("<b>Evaluation #%1</b> of model version #%2 on %3 split, %4 samples "
-                          "(%5 s): accuracy <b>%6</b>, macro F1 <b>%7</b>, macro precision %8, "
-                          "macro recall %9")
-                           .arg(o.evaluationId)
-                           .arg(o.modelVersionId)
-                           .arg(splitName(o.split))
-                           .arg(o.samples)
-                           .arg(o.seconds, 0, 'f', 2)
-                           .arg(percent(o.metrics.accuracy))
-                           .arg(o.metrics.macroF1, 0, 'f', 4)
-                           .arg(o.metrics.macroPrecision, 0, 'f', 4)
-                           .arg(o.metrics.macroRecall, 0, 'f', 4));
+    showOutcome(result.value(), m_job->thumbnails);
+    m_summary->setText(m_summary->text() + tr(" — took %1 s").arg(result->seconds, 0, 'f', 2));
     m_project->notifyContentsChanged();
 }
 
@@ -310,131 +381,115 @@ void EvaluationDock::showEvaluation(qint64 evaluationId)
     ProjectStore *store = m_project->store();
     if (!store)
         return;
-    auto list = store->evaluations();
-    if (!list)
-        return showError(list.error());
-    for (const EvaluationInfo &e : list.value()) {
-        if (e.id != evaluationId)
-            continue;
-        showError({});
-        selectComboId(m_modelCombo, e.modelVersionId);
-        Table table;
-        if (!tableFromJson(e.metricsJson, &table)) {
-            m_classTable->setRowCount(0);
-            m_confusionTable->setRowCount(0);
-            showError(tr("The stored metrics of evaluation #%1 cannot be read.").arg(e.id));
-        } else {
-            showTable(table, classesOfModelVersion(e.modelVersionId));
+    auto e = loadEvaluation(*store, evaluationId);
+    if (!e)
+        return showError(e.error());
+    showError({});
+    selectComboId(m_modelCombo, e->modelVersionId);
+    showOutcome(e.value(), evaluationThumbnails(*store, e.value()));
+    for (int row = 0; row < m_history->rowCount(); ++row) {
+        if (m_history->item(row, 0)->data(Qt::UserRole).toLongLong() == evaluationId) {
+            const QSignalBlocker blocker(m_history);
+            m_history->selectRow(row);
         }
-        m_summary->setText(tr("<b>Evaluation #%1</b> (stored %2) of model version #%3 on %4 "
-                              "split: accuracy <b>%5</b>, macro F1 <b>%6</b>")
-                               .arg(e.id)
-                               .arg(QLocale().toString(e.created.toLocalTime(), QLocale::ShortFormat))
-                               .arg(e.modelVersionId)
-                               .arg(e.split, percent(e.accuracy))
-                               .arg(e.macroF1, 0, 'f', 4));
-        for (int row = 0; row < m_history->rowCount(); ++row) {
-            if (m_history->item(row, 0)->data(Qt::UserRole).toLongLong() == evaluationId) {
-                const QSignalBlocker blocker(m_history);
-                m_history->selectRow(row);
+    }
+}
+
+void EvaluationDock::showOutcome(const EvaluationOutcome &e, const QHash<qint64, QImage> &thumbnails)
+{
+    m_current = e;
+    const QString model = e.modelName.isEmpty() ? QStringLiteral("#%1").arg(e.modelVersionId)
+                                                : QStringLiteral("#%1 (%2)").arg(e.modelVersionId).arg(e.modelName);
+    m_summary->setText(tr("<b>Evaluation #%1</b> of model version %2 on the <b>%3</b> split — %4 samples, %5 classes%6")
+                           .arg(e.evaluationId)
+                           .arg(model.toHtmlEscaped(), splitName(e.split))
+                           .arg(e.samples)
+                           .arg(e.classes.size())
+                           .arg(e.created.isValid()
+                                    ? tr(", %1").arg(QLocale().toString(e.created.toLocalTime(), QLocale::ShortFormat))
+                                    : QString()));
+    m_cards->setEvaluation(e);
+    showClassTable(e);
+    m_confusion->setMatrix(e.metrics.confusion, e.classes);
+    m_curves->setEvaluation(e);
+    m_gallery->setPredictions(e.predictions, e.classes, thumbnails, e.hasPredictions() ? QString() : e.scoresError);
+    setTabShown(m_thresholdTab, m_threshold->setPredictions(e.predictions, e.classes));
+    m_exportCsv->setEnabled(e.hasPredictions());
+    m_exportJson->setEnabled(true);
+    m_exportHtml->setEnabled(true);
+    compare();
+}
+
+void EvaluationDock::showClassTable(const EvaluationOutcome &e)
+{
+    const ClassificationMetrics &m = e.metrics;
+    m_classTable->setSortingEnabled(false);
+    m_classTable->setRowCount(int(m.perClass.size()));
+    for (int i = 0; i < m.perClass.size(); ++i) {
+        const ClassMetrics &c = m.perClass[i];
+        auto name = new QTableWidgetItem(e.classes.value(i, QString::number(i)));
+        m_classTable->setItem(i, 0, name);
+        m_classTable->setItem(i, 1, new NumericItem(QString::number(c.precision, 'f', 4), c.precision));
+        m_classTable->setItem(i, 2, new NumericItem(QString::number(c.recall, 'f', 4), c.recall));
+        m_classTable->setItem(i, 3, new NumericItem(QString::number(c.f1, 'f', 4), c.f1));
+        m_classTable->setItem(i, 4, new NumericItem(QString::number(c.support), double(c.support)));
+        const ClassRanking *r = e.scores && i < e.scores->perClass.size() ? &e.scores->perClass[i] : nullptr;
+        for (int col : {5, 6}) {
+            const std::optional<double> v = r ? (col == 5 ? r->rocAuc : r->averagePrecision) : std::nullopt;
+            if (v) {
+                m_classTable->setItem(i, col, new NumericItem(QString::number(*v, 'f', 4), *v));
+            } else {
+                auto item = new QTableWidgetItem(QStringLiteral("—"));
+                item->setToolTip(r ? r->undefined : e.scoresError);
+                m_classTable->setItem(i, col, item);
             }
         }
+    }
+    m_classTable->setSortingEnabled(true);
+}
+
+void EvaluationDock::compare()
+{
+    ProjectStore *store = m_project->store();
+    const qint64 a = comboId(m_compareA), b = comboId(m_compareB);
+    if (!store || a == 0 || b == 0) {
+        m_comparison->clear(tr("Compare needs stored evaluations: evaluate a model version (twice, or two "
+                               "versions) first."));
         return;
     }
+    auto ea = loadEvaluation(*store, a);
+    auto eb = loadEvaluation(*store, b);
+    if (!ea || !eb)
+        return m_comparison->clear(!ea ? ea.error() : eb.error());
+    m_comparison->setEvaluations(ea.value(), eb.value());
 }
 
-EvaluationDock::Table EvaluationDock::tableFromMetrics(const ClassificationMetrics &m)
+Status EvaluationDock::exportReport(const QString &path)
 {
-    Table t;
-    t.accuracy = m.accuracy;
-    t.macroPrecision = m.macroPrecision;
-    t.macroRecall = m.macroRecall;
-    t.macroF1 = m.macroF1;
-    t.perClass = m.perClass;
-    const int n = m.confusion.classCount();
-    t.confusion.resize(n);
-    for (int r = 0; r < n; ++r) {
-        t.confusion[r].resize(n);
-        for (int c = 0; c < n; ++c)
-            t.confusion[r][c] = m.confusion.at(r, c);
-    }
-    return t;
+    if (!m_current)
+        return Status::failure(tr("There is no evaluation to export."));
+    return writeReport(*m_current, path);
 }
 
-// Reads ClassificationMetrics::toJson() as stored in the project.
-bool EvaluationDock::tableFromJson(const QString &json, Table *out)
+void EvaluationDock::exportWithDialog(const QString &kind)
 {
-    const QJsonObject o = QJsonDocument::fromJson(json.toUtf8()).object();
-    if (o.isEmpty())
-        return false;
-    Table t;
-    t.accuracy = o.value("accuracy").toDouble();
-    t.macroPrecision = o.value("macro_precision").toDouble();
-    t.macroRecall = o.value("macro_recall").toDouble();
-    t.macroF1 = o.value("macro_f1").toDouble();
-    for (const QJsonValue &v : o.value("per_class").toArray()) {
-        const QJsonObject c = v.toObject();
-        ClassMetrics m;
-        m.precision = c.value("precision").toDouble();
-        m.recall = c.value("recall").toDouble();
-        m.f1 = c.value("f1").toDouble();
-        m.support = c.value("support").toInteger();
-        t.perClass << m;
-    }
-    for (const QJsonValue &row : o.value("confusion_matrix").toArray()) {
-        QVector<qint64> counts;
-        for (const QJsonValue &v : row.toArray())
-            counts << v.toInteger();
-        t.confusion << counts;
-    }
-    *out = t;
-    return !t.perClass.isEmpty() || !t.confusion.isEmpty();
-}
-
-void EvaluationDock::showTable(const Table &t, const QStringList &classes)
-{
-    auto className = [&](int i) { return classes.value(i, QString::number(i)); };
-    m_classTable->setRowCount(t.perClass.size());
-    for (int i = 0; i < t.perClass.size(); ++i) {
-        const ClassMetrics &c = t.perClass[i];
-        m_classTable->setItem(i, 0, new QTableWidgetItem(className(i)));
-        m_classTable->setItem(i, 1, numberItem(QString::number(c.precision, 'f', 4)));
-        m_classTable->setItem(i, 2, numberItem(QString::number(c.recall, 'f', 4)));
-        m_classTable->setItem(i, 3, numberItem(QString::number(c.f1, 'f', 4)));
-        m_classTable->setItem(i, 4, numberItem(QString::number(c.support)));
-    }
-
-    const int n = t.confusion.size();
-    m_confusionTable->setRowCount(n);
-    m_confusionTable->setColumnCount(n);
-    QStringList headers;
-    for (int i = 0; i < n; ++i)
-        headers << className(i);
-    m_confusionTable->setHorizontalHeaderLabels(headers);
-    m_confusionTable->setVerticalHeaderLabels(headers);
-    for (int r = 0; r < n; ++r) {
-        qint64 rowSum = 0;
-        for (qint64 v : t.confusion[r])
-            rowSum += v;
-        for (int c = 0; c < n; ++c) {
-            const qint64 count = c < t.confusion[r].size() ? t.confusion[r][c] : 0;
-            const double share = rowSum > 0 ? double(count) / rowSum : 0.0;
-            auto item = numberItem(QString::number(count));
-            item->setTextAlignment(Qt::AlignCenter);
-            // Diagonal in blue (correct), off-diagonal in red (mistakes); stronger = larger share.
-            const QColor full = r == c ? QColor(33, 102, 172) : QColor(202, 0, 32);
-            const double alpha = count == 0 ? 0.0 : 0.15 + 0.85 * share;
-            QColor bg(int(255 + (full.red() - 255) * alpha), int(255 + (full.green() - 255) * alpha),
-                      int(255 + (full.blue() - 255) * alpha));
-            item->setBackground(bg);
-            item->setForeground(alpha > 0.55 ? Qt::white : Qt::black);
-            item->setToolTip(tr("true %1, predicted %2: %3 (%4 of the row)")
-                                 .arg(className(r), className(c))
-                                 .arg(count)
-                                 .arg(percent(share, 1)));
-            m_confusionTable->setItem(r, c, item);
-        }
-    }
+    if (!m_current)
+        return;
+    const QString base = QStringLiteral("evaluation-%1").arg(m_current->evaluationId);
+    const QString filter = kind == QLatin1String("csv")    ? tr("Predictions (*.csv)")
+                           : kind == QLatin1String("json") ? tr("Metrics (*.json)")
+                                                           : tr("HTML report (*.html)");
+    const QString start = QFileInfo(m_project->path()).absoluteDir().filePath(base + QLatin1Char('.') + kind);
+    QString path = QFileDialog::getSaveFileName(this, tr("Export evaluation"), start, filter);
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += QLatin1Char('.') + kind;
+    if (auto written = exportReport(path); !written)
+        showError(written.error());
+    else
+        m_summary->setText(m_summary->text().section(QStringLiteral(" — wrote "), 0, 0)
+                           + tr(" — wrote %1").arg(path.toHtmlEscaped()));
 }
 
 } // namespace lepton

@@ -1,21 +1,33 @@
 #pragma once
-// Evaluates a model version on a split off the GUI thread; shows metrics, per-class scores,
-// the confusion matrix, and the evaluations stored in the project.
+// Evaluates a model version on a split off the GUI thread (progress, cancel) and shows an
+// evaluation: summary cards, per-class table, confusion heatmap that filters the misclassified-
+// sample gallery, ROC / PR charts, the binary threshold, a comparison of two evaluations, the
+// stored history, and CSV / JSON / HTML export. Stored evaluations are shown from the project's
+// per-sample predictions without running the model again.
 #include "common/progress.h"
-#include "eval/metrics.h"
+#include "eval/evaluation.h"
 
 #include <QDockWidget>
 #include <QFutureWatcher>
+#include <QHash>
+#include <QImage>
 
 class QComboBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
+class QTabWidget;
 class QTableWidget;
 
 namespace lepton {
 
+class ComparisonView;
+class ConfusionView;
+class CurveCharts;
 class ProjectContext;
+class SampleGallery;
+class SummaryCards;
+class ThresholdPanel;
 
 class EvaluationDock : public QDockWidget
 {
@@ -27,38 +39,63 @@ public:
 
     void stopAndWait();
     void selectModelVersion(qint64 modelVersionId);
+    // A stored evaluation, rebuilt from the project.
     void showEvaluation(qint64 evaluationId);
+    // Any evaluation (fresh, stored, or built from predictions); thumbnails by sample id.
+    void showOutcome(const EvaluationOutcome &e, const QHash<qint64, QImage> &thumbnails = {});
+    // The evaluation shown, or null.
+    const EvaluationOutcome *currentEvaluation() const { return m_current ? &*m_current : nullptr; }
+    // Writes the shown evaluation as .csv (predictions), .json (metrics) or .html (report).
+    Status exportReport(const QString &path);
+
+    QTabWidget *tabs() const { return m_tabs; }
+    SummaryCards *summaryCards() const { return m_cards; }
+    ConfusionView *confusionView() const { return m_confusion; }
+    SampleGallery *gallery() const { return m_gallery; }
+    CurveCharts *curveCharts() const { return m_curves; }
+    ThresholdPanel *thresholdPanel() const { return m_threshold; }
+    ComparisonView *comparisonView() const { return m_comparison; }
 
 private:
-    struct Table
-    {
-        double accuracy = 0, macroPrecision = 0, macroRecall = 0, macroF1 = 0;
-        QVector<ClassMetrics> perClass;
-        QVector<QVector<qint64>> confusion;   // [truth][predicted]
-    };
     struct Job;
 
+    QWidget *createControls();
+    QWidget *createOverviewTab();
+    QWidget *createCompareTab();
     void reload();
     void evaluate();
     void finish();
-    void showTable(const Table &table, const QStringList &classes);
+    void compare();
     void showError(const QString &message);
-    QStringList classesOfModelVersion(qint64 modelVersionId) const;
-    static Table tableFromMetrics(const ClassificationMetrics &m);
-    static bool tableFromJson(const QString &json, Table *out);
+    void showClassTable(const EvaluationOutcome &e);
+    void exportWithDialog(const QString &kind);
+    void setTabShown(QWidget *tab, bool shown);
 
     ProjectContext *m_project;
     QComboBox *m_modelCombo;
     QComboBox *m_splitCombo;
     QPushButton *m_evaluateButton;
     QPushButton *m_cancelButton;
+    QPushButton *m_exportCsv;
+    QPushButton *m_exportJson;
+    QPushButton *m_exportHtml;
     QProgressBar *m_progress;
     QLabel *m_summary;
     QLabel *m_error;
+    SummaryCards *m_cards;
+    QTabWidget *m_tabs;
     QTableWidget *m_classTable;
-    QTableWidget *m_confusionTable;
+    ConfusionView *m_confusion;
+    CurveCharts *m_curves;
+    SampleGallery *m_gallery;
+    ThresholdPanel *m_threshold;
+    QWidget *m_thresholdTab;
+    QComboBox *m_compareA;
+    QComboBox *m_compareB;
+    ComparisonView *m_comparison;
     QTableWidget *m_history;
 
+    std::optional<EvaluationOutcome> m_current;
     QFutureWatcher<void> m_watcher;
     CancelToken m_cancel;
     std::shared_ptr<Job> m_job;
