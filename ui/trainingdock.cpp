@@ -2,20 +2,21 @@
 
 #include "projectcontext.h"
 #include "recordtext.h"
+#include "training/hyperparameterform.h"
+#include "training/runtable.h"
 #include "trainingcharts.h"
 
 #include "project/projectstore.h"
-#include "train/trainer.h"
 
 #include <QComboBox>
-#include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSpinBox>
+#include <QScrollArea>
+#include <QSplitter>
 #include <QtConcurrent>
 
 #include <optional>
@@ -27,46 +28,43 @@ struct TrainingDock::Job
     std::optional<Result<TrainOutcome>> result;
 };
 
+namespace {
+
+QString hms(double seconds)
+{
+    const int s = int(seconds + 0.5);
+    return s >= 3600 ? QStringLiteral("%1:%2:%3").arg(s / 3600).arg(s / 60 % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'))
+                     : QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+} // namespace
+
 TrainingDock::TrainingDock(ProjectContext *project, QWidget *parent)
     : QDockWidget(tr("Training"), parent)
     , m_project(project)
     , m_datasetCombo(new QComboBox)
     , m_architectureCombo(new QComboBox)
-    , m_epochs(new QSpinBox)
-    , m_batchSize(new QSpinBox)
-    , m_learningRate(new QDoubleSpinBox)
-    , m_optimizer(new QComboBox)
-    , m_seed(new QSpinBox)
+    , m_form(new HyperparameterForm)
     , m_startButton(new QPushButton(tr("Start training")))
+    , m_pauseButton(new QPushButton(tr("Pause")))
     , m_stopButton(new QPushButton(tr("Stop")))
     , m_progress(new QProgressBar)
+    , m_speed(new QLabel)
     , m_status(new QLabel)
     , m_error(new QLabel)
     , m_charts(new TrainingCharts)
+    , m_runs(new RunTable)
 {
     setObjectName("trainingDock");
     m_datasetCombo->setObjectName("trainingDatasetCombo");
     m_architectureCombo->setObjectName("trainingArchitectureCombo");
-    m_epochs->setObjectName("trainingEpochsSpin");
-    m_batchSize->setObjectName("trainingBatchSizeSpin");
-    m_learningRate->setObjectName("trainingLearningRateSpin");
-    m_optimizer->setObjectName("trainingOptimizerCombo");
-    m_seed->setObjectName("trainingSeedSpin");
     m_startButton->setObjectName("trainingStartButton");
+    m_pauseButton->setObjectName("trainingPauseButton");
     m_stopButton->setObjectName("trainingStopButton");
     m_progress->setObjectName("trainingProgress");
+    m_speed->setObjectName("trainingSpeed");
     m_status->setObjectName("trainingStatus");
     m_error->setObjectName("trainingError");
-
-    m_epochs->setRange(1, 1000);
-    m_batchSize->setRange(1, 4096);
-    m_learningRate->setDecimals(5);
-    m_learningRate->setRange(0.00001, 10.0);
-    m_learningRate->setSingleStep(0.0001);
-    m_optimizer->addItem("adam");
-    m_optimizer->addItem("sgd");
-    m_seed->setRange(0, std::numeric_limits<int>::max());
-    applyConfig(TrainConfig{});
 
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -75,57 +73,69 @@ TrainingDock::TrainingDock(ProjectContext *project, QWidget *parent)
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_error->hide();
     m_progress->reset();
+    m_pauseButton->setEnabled(false);
     m_stopButton->setEnabled(false);
 
-    auto data = new QFormLayout;
-    data->addRow(tr("Dataset:"), m_datasetCombo);
-    data->addRow(tr("Architecture:"), m_architectureCombo);
-    data->addRow(tr("Optimizer:"), m_optimizer);
-    auto numbers = new QFormLayout;
-    numbers->addRow(tr("Epochs:"), m_epochs);
-    numbers->addRow(tr("Batch size:"), m_batchSize);
-    numbers->addRow(tr("Learning rate:"), m_learningRate);
-    numbers->addRow(tr("Seed:"), m_seed);
-    auto form = new QHBoxLayout;
-    form->addLayout(data, 3);
-    form->addSpacing(12);
-    form->addLayout(numbers, 2);
+    auto source = new QHBoxLayout;
+    auto sourceForm = new QFormLayout;
+    sourceForm->addRow(tr("Dataset:"), m_datasetCombo);
+    auto archForm = new QFormLayout;
+    archForm->addRow(tr("Architecture:"), m_architectureCombo);
+    source->addLayout(sourceForm, 1);
+    source->addLayout(archForm, 1);
 
     auto buttons = new QHBoxLayout;
     buttons->addWidget(m_startButton);
+    buttons->addWidget(m_pauseButton);
     buttons->addWidget(m_stopButton);
     buttons->addWidget(m_progress, 1);
+    buttons->addWidget(m_speed);
+
+    auto top = new QWidget;
+    auto topLayout = new QVBoxLayout(top);
+    topLayout->setContentsMargins(0, 0, 0, 0);
+    topLayout->addLayout(source);
+    topLayout->addWidget(m_form);
+    topLayout->addLayout(buttons);
+    topLayout->addWidget(m_status);
+    topLayout->addWidget(m_error);
+
+    auto lower = new QSplitter(Qt::Horizontal);
+    lower->addWidget(m_charts);
+    lower->addWidget(m_runs);
+    lower->setStretchFactor(0, 3);
+    lower->setStretchFactor(1, 2);
 
     auto body = new QWidget;
     auto layout = new QVBoxLayout(body);
-    layout->addLayout(form);
-    layout->addLayout(buttons);
-    layout->addWidget(m_status);
-    layout->addWidget(m_error);
-    layout->addWidget(m_charts, 1);
+    layout->addWidget(top);
+    layout->addWidget(lower, 1);
     setWidget(body);
 
     connect(m_project, &ProjectContext::projectChanged, this, [this] {
         stopAndWait();
-        m_charts->clear(m_epochs->value());
+        m_charts->clear(m_form->config().epochs);
         m_status->clear();
+        m_speed->clear();
         m_error->hide();
         m_progress->reset();
         reloadChoices();
         // Show where the project stands: the curves of its latest run, if any.
-        if (ProjectStore *store = m_project->store()) {
-            auto runs = store->runs();
-            if (runs && !runs->isEmpty())
-                showRun(runs->last().id);
-        }
+        if (!m_runs->runs().isEmpty())
+            m_runs->selectRun(m_runs->runs().last().id);
     });
     connect(m_project, &ProjectContext::contentsChanged, this, &TrainingDock::reloadChoices);
+    connect(m_form, &HyperparameterForm::changed, this, &TrainingDock::updateReadiness);
     connect(m_startButton, &QPushButton::clicked, this, &TrainingDock::start);
+    connect(m_pauseButton, &QPushButton::clicked, this, &TrainingDock::togglePause);
     connect(m_stopButton, &QPushButton::clicked, this, [this] {
         m_cancel.cancel();
         m_stopButton->setEnabled(false);
+        m_pauseButton->setEnabled(false);
         m_status->setText(tr("Stopping after the current batch…"));
     });
+    connect(m_runs, &RunTable::selectionChanged, this, &TrainingDock::compareSelected);
+    connect(m_runs, &RunTable::resumeRequested, this, &TrainingDock::resumeRun);
     connect(&m_watcher, &QFutureWatcher<void>::finished, this, &TrainingDock::finish);
     reloadChoices();
 }
@@ -149,7 +159,8 @@ void TrainingDock::reloadChoices()
     const qint64 architecture = comboId(m_architectureCombo);
     m_datasetCombo->clear();
     m_architectureCombo->clear();
-    if (ProjectStore *store = m_project->store()) {
+    ProjectStore *store = m_project->store();
+    if (store) {
         if (auto list = store->datasets()) {
             for (const DatasetInfo &d : list.value())
                 m_datasetCombo->addItem(datasetText(d), d.id);
@@ -161,39 +172,28 @@ void TrainingDock::reloadChoices()
     }
     selectComboId(m_datasetCombo, dataset);
     selectComboId(m_architectureCombo, architecture);
+    m_runs->reload(store);
     setRunning(m_watcher.isRunning());
 }
 
-TrainConfig TrainingDock::config() const
+void TrainingDock::updateReadiness()
 {
-    TrainConfig c;
-    c.epochs = m_epochs->value();
-    c.batchSize = m_batchSize->value();
-    c.learningRate = m_learningRate->value();
-    c.optimizer = m_optimizer->currentText();
-    c.seed = quint64(m_seed->value());
-    return c;
-}
-
-void TrainingDock::applyConfig(const TrainConfig &c)
-{
-    m_epochs->setValue(c.epochs);
-    m_batchSize->setValue(c.batchSize);
-    m_learningRate->setValue(c.learningRate);
-    m_optimizer->setCurrentText(c.optimizer);
-    m_seed->setValue(int(std::min<quint64>(c.seed, quint64(m_seed->maximum()))));
+    const bool running = m_watcher.isRunning();
+    const bool ready = m_project->isOpen() && m_datasetCombo->count() > 0 && m_architectureCombo->count() > 0;
+    m_startButton->setEnabled(!running && ready && m_form->problem().isEmpty());
 }
 
 void TrainingDock::setRunning(bool running)
 {
-    const bool ready = m_project->isOpen() && m_datasetCombo->count() > 0
-                       && m_architectureCombo->count() > 0;
-    m_startButton->setEnabled(!running && ready);
+    updateReadiness();
+    m_pauseButton->setEnabled(running);
     m_stopButton->setEnabled(running);
-    for (QWidget *w : std::initializer_list<QWidget *>{m_datasetCombo, m_architectureCombo,
-                                                        m_epochs, m_batchSize, m_learningRate,
-                                                        m_optimizer, m_seed})
-        w->setEnabled(!running);
+    m_form->setEnabled(!running);
+    m_datasetCombo->setEnabled(!running);
+    m_architectureCombo->setEnabled(!running);
+    m_runs->setBusy(running);
+    if (!running)
+        m_pauseButton->setText(tr("Pause"));
 }
 
 void TrainingDock::showError(const QString &message)
@@ -206,8 +206,8 @@ void TrainingDock::start()
 {
     if (m_watcher.isRunning() || !m_project->isOpen())
         return;
-    const TrainConfig cfg = config();
-    if (const QString problem = cfg.validate(); !problem.isEmpty()) {
+    const TrainConfig cfg = m_form->config();
+    if (const QString problem = m_form->problem(); !problem.isEmpty()) {
         showError(problem);
         return;
     }
@@ -217,13 +217,47 @@ void TrainingDock::start()
         showError(tr("Choose a dataset and an architecture first."));
         return;
     }
+    const QString path = m_project->path();
+    m_charts->clear(cfg.epochs);
+    launch(cfg.epochs, [path, datasetId, architectureId, cfg](const TrainObserver &o, const CancelToken &c,
+                                                              const PauseToken &p) {
+        return trainModel(path, datasetId, architectureId, cfg, o, c, p);
+    });
+}
+
+void TrainingDock::resumeRun(qint64 runId)
+{
+    if (m_watcher.isRunning() || !m_project->isOpen())
+        return;
+    showRun(runId);   // stored curves first; the live ones continue them
+    auto run = m_project->store()->run(runId);
+    auto cfg = run ? TrainConfig::fromJson(QJsonDocument::fromJson(run->configJson.toUtf8()).object())
+                   : Result<TrainConfig>::failure(run.error());
+    if (!cfg) {
+        showError(cfg.error());
+        return;
+    }
+    m_runId = runId;
+    const QString path = m_project->path();
+    launch(cfg->epochs, [path, runId](const TrainObserver &o, const CancelToken &c, const PauseToken &p) {
+        return resumeTraining(path, runId, o, c, p);
+    });
+}
+
+void TrainingDock::launch(int plannedEpochs,
+                          const std::function<Result<TrainOutcome>(const TrainObserver &, const CancelToken &,
+                                                                   const PauseToken &)> &work)
+{
     showError({});
     m_cancel = CancelToken();
+    m_pause = PauseToken();
     m_job = std::make_shared<Job>();
-    m_runId = 0;
-    m_plannedEpochs = cfg.epochs;
-    m_charts->clear(cfg.epochs);
+    m_plannedEpochs = plannedEpochs;
+    m_firstBatchGlobal = -1;
+    m_pausedMs = 0;
+    m_session.start();
     m_progress->setRange(0, 0);   // busy until the first batch tells the size
+    m_speed->clear();
     m_status->setText(tr("Preparing data and model…"));
     setRunning(true);
 
@@ -237,34 +271,69 @@ void TrainingDock::start()
         }, Qt::QueuedConnection);
     };
     observer.onBatch = [this](const BatchProgress &b) {
-        QMetaObject::invokeMethod(this, [this, b] {
-            const int perEpoch = std::max(1, b.batchesPerEpoch);
-            m_progress->setRange(0, m_plannedEpochs * perEpoch);
-            m_progress->setValue((b.epoch - 1) * perEpoch + b.batch);
-            m_charts->addBatchLoss(b.epoch - 1 + double(b.batch) / perEpoch, b.loss);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(this, [this, b] { onBatch(b); }, Qt::QueuedConnection);
     };
     observer.onEpoch = [this](const EpochMetrics &e) {
-        QMetaObject::invokeMethod(this, [this, e] {
-            m_charts->addEpoch(e.epoch, e.trainLoss, e.valLoss, e.trainAccuracy, e.valAccuracy);
-            m_status->setText(tr("Run #%1: epoch %2/%3 — train loss %4, validation loss %5, "
-                                 "validation accuracy %6 (%7 s)")
-                                  .arg(m_runId)
-                                  .arg(e.epoch)
-                                  .arg(m_plannedEpochs)
-                                  .arg(e.trainLoss, 0, 'f', 4)
-                                  .arg(e.valLoss, 0, 'f', 4)
-                                  .arg(percent(e.valAccuracy))
-                                  .arg(e.seconds, 0, 'f', 1));
-            m_project->notifyContentsChanged();
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(this, [this, e] { onEpoch(e); }, Qt::QueuedConnection);
     };
-
-    const QString path = m_project->path();
-    m_watcher.setFuture(QtConcurrent::run([job = m_job, path, datasetId, architectureId, cfg,
-                                           observer, cancel = m_cancel] {
-        job->result = trainModel(path, datasetId, architectureId, cfg, observer, cancel);
+    m_watcher.setFuture(QtConcurrent::run([job = m_job, work, observer, cancel = m_cancel, pause = m_pause] {
+        job->result = work(observer, cancel, pause);
     }));
+}
+
+void TrainingDock::onBatch(const BatchProgress &b)
+{
+    const int perEpoch = std::max(1, b.batchesPerEpoch);
+    const int global = (b.epoch - 1) * perEpoch + b.batch;
+    if (m_firstBatchGlobal < 0) {
+        m_firstBatchGlobal = global;
+        m_session.restart();
+        m_pausedMs = 0;
+    }
+    m_progress->setRange(0, m_plannedEpochs * perEpoch);
+    m_progress->setValue(global);
+    m_charts->addBatch(b.epoch - 1 + double(b.batch) / perEpoch, b.loss, b.learningRate);
+    const double active = std::max(1e-3, double(m_session.elapsed() - m_pausedMs) / 1000.0);
+    const int doneHere = global - m_firstBatchGlobal + 1;
+    if (doneHere >= 2) {
+        const double perBatch = active / doneHere;
+        const int remaining = m_plannedEpochs * perEpoch - global;
+        m_speed->setText(tr("%1 samples/s · ETA %2").arg(double(b.samples) / active, 0, 'f', 0).arg(hms(remaining * perBatch)));
+    }
+}
+
+void TrainingDock::onEpoch(const EpochMetrics &e)
+{
+    m_charts->addEpoch(e.epoch, e.trainLoss, e.valLoss, e.trainAccuracy, e.valAccuracy, e.trainF1, e.valF1);
+    m_status->setText(tr("Run #%1: epoch %2/%3 — train loss %4, validation loss %5, accuracy %6, macro F1 %7 "
+                         "(%8 s)%9")
+                          .arg(m_runId)
+                          .arg(e.epoch)
+                          .arg(m_plannedEpochs)
+                          .arg(e.trainLoss, 0, 'f', 4)
+                          .arg(e.valLoss, 0, 'f', 4)
+                          .arg(percent(e.valAccuracy))
+                          .arg(e.valF1, 0, 'f', 3)
+                          .arg(e.seconds, 0, 'f', 1)
+                          .arg(e.bestEpoch == e.epoch ? tr(" — best so far") : QString()));
+    m_project->notifyContentsChanged();
+}
+
+void TrainingDock::togglePause()
+{
+    if (!m_watcher.isRunning())
+        return;
+    if (m_pause.isPaused()) {
+        m_pause.resume();
+        m_pausedMs += m_pausedSince.elapsed();
+        m_pauseButton->setText(tr("Pause"));
+        m_status->setText(tr("Run #%1: training…").arg(m_runId));
+    } else {
+        m_pause.pause();
+        m_pausedSince.start();
+        m_pauseButton->setText(tr("Resume"));
+        m_status->setText(tr("Run #%1: paused after the current batch. Resume or stop.").arg(m_runId));
+    }
 }
 
 void TrainingDock::finish()
@@ -272,6 +341,7 @@ void TrainingDock::finish()
     setRunning(false);
     m_progress->setRange(0, 1);
     m_progress->setValue(1);
+    m_charts->flush();
     if (!m_job || !m_job->result) {
         showError(tr("Training ended without a result."));
         return;
@@ -285,14 +355,14 @@ void TrainingDock::finish()
         return;
     }
     const TrainOutcome &outcome = result.value();
-    QString text = outcome.cancelled
-                       ? tr("Run #%1 stopped after %2 epoch(s).")
-                       : tr("Run #%1 finished: %2 epoch(s).");
-    text = text.arg(outcome.runId).arg(outcome.epochs.size());
-    if (!outcome.epochs.isEmpty())
-        text += tr(" Validation accuracy %1.").arg(percent(outcome.epochs.last().valAccuracy));
+    const int lastEpoch = outcome.epochs.isEmpty() ? outcome.firstEpoch - 1 : outcome.epochs.last().epoch;
+    QString text = outcome.cancelled ? tr("Run #%1 stopped after epoch %2; resume it from the run list.")
+                                     : tr("Run #%1 finished after epoch %2.");
+    text = text.arg(outcome.runId).arg(lastEpoch);
+    if (outcome.earlyStopped)
+        text += QLatin1Char(' ') + outcome.message + QLatin1Char('.');
     if (outcome.modelVersionId > 0)
-        text += tr(" Saved as model version #%1.").arg(outcome.modelVersionId);
+        text += tr(" Model version #%1 from epoch %2.").arg(outcome.modelVersionId).arg(outcome.bestEpoch);
     text += tr(" (%1 s)").arg(outcome.seconds, 0, 'f', 1);
     m_status->setText(text);
     m_project->notifyContentsChanged();
@@ -313,17 +383,37 @@ void TrainingDock::showRun(qint64 runId)
     showError({});
     auto cfg = TrainConfig::fromJson(QJsonDocument::fromJson(run->configJson.toUtf8()).object());
     if (cfg)
-        applyConfig(cfg.value());
+        m_form->setConfig(cfg.value());
     selectComboId(m_datasetCombo, run->datasetId);
     selectComboId(m_architectureCombo, run->architectureId);
-    m_charts->clear(cfg ? cfg->epochs : int(epochs->size()));
-    for (const EpochRecord &e : epochs.value())
-        m_charts->addEpoch(e.epoch, e.trainLoss, e.valLoss, e.trainAccuracy, e.valAccuracy);
+    m_charts->showEpochs(epochs.value(), cfg ? cfg->epochs : int(epochs->size()));
     m_progress->reset();
-    QString text = tr("%1 (stored curves; per-batch loss is not stored).").arg(runText(run.value()));
+    m_speed->clear();
+    QString text = tr("%1 — %2.").arg(runText(run.value()), run->status);
     if (!epochs->isEmpty())
         text += tr(" Last validation accuracy %1.").arg(percent(epochs->last().valAccuracy));
+    if (!run->message.isEmpty())
+        text += QLatin1Char(' ') + run->message + QLatin1Char('.');
     m_status->setText(text);
+}
+
+void TrainingDock::compareSelected(const QVector<qint64> &runIds)
+{
+    ProjectStore *store = m_project->store();
+    if (!store || runIds.isEmpty())
+        return;
+    QVector<qint64> others = runIds;
+    if (!m_watcher.isRunning()) {
+        showRun(runIds.last());   // the newest selected is drawn in full
+        others.removeLast();
+    } else {
+        others.removeAll(m_runId);
+    }
+    QVector<RunCurves> curves;
+    for (qint64 id : others)
+        if (auto epochs = store->epochs(id))
+            curves.append(RunCurves{tr("run #%1").arg(id), epochs.value()});
+    m_charts->setComparison(curves);
 }
 
 } // namespace lepton

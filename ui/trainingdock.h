@@ -1,22 +1,24 @@
 #pragma once
-// Trains an architecture on a dataset off the GUI thread, with live curves; shows past runs.
+// Trains an architecture on a dataset off the GUI thread with live curves, pause and stop;
+// lists the project's runs, compares several, and resumes an interrupted one.
 #include "common/progress.h"
+#include "train/trainer.h"
 
 #include <QDockWidget>
+#include <QElapsedTimer>
 #include <QFutureWatcher>
 
 class QComboBox;
-class QDoubleSpinBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
-class QSpinBox;
 
 namespace lepton {
 
+class HyperparameterForm;
 class ProjectContext;
+class RunTable;
 class TrainingCharts;
-struct TrainConfig;
 
 class TrainingDock : public QDockWidget
 {
@@ -27,45 +29,58 @@ public:
     ~TrainingDock() override;
 
     bool isTraining() const { return m_watcher.isRunning(); }
+    bool isPaused() const { return m_pause.isPaused(); }
     // Cancels a running training and waits for the worker to leave (it stops within a batch).
     void stopAndWait();
     // Shows the stored curves and settings of a run.
     void showRun(qint64 runId);
     TrainingCharts *charts() const { return m_charts; }
+    RunTable *runTable() const { return m_runs; }
+    HyperparameterForm *form() const { return m_form; }
 
 signals:
     void trainingFinished(qint64 runId, qint64 modelVersionId);
 
 private:
+    struct Job;
     void reloadChoices();
     void start();
+    void resumeRun(qint64 runId);
+    void launch(int plannedEpochs, const std::function<Result<TrainOutcome>(const TrainObserver &, const CancelToken &,
+                                                                              const PauseToken &)> &work);
+    void togglePause();
     void finish();
     void setRunning(bool running);
-    void applyConfig(const TrainConfig &config);
-    TrainConfig config() const;
     void showError(const QString &message);
+    void onBatch(const BatchProgress &b);
+    void onEpoch(const EpochMetrics &e);
+    void compareSelected(const QVector<qint64> &runIds);
+    void updateReadiness();
 
     ProjectContext *m_project;
     QComboBox *m_datasetCombo;
     QComboBox *m_architectureCombo;
-    QSpinBox *m_epochs;
-    QSpinBox *m_batchSize;
-    QDoubleSpinBox *m_learningRate;
-    QComboBox *m_optimizer;
-    QSpinBox *m_seed;
+    HyperparameterForm *m_form;
     QPushButton *m_startButton;
+    QPushButton *m_pauseButton;
     QPushButton *m_stopButton;
     QProgressBar *m_progress;
+    QLabel *m_speed;
     QLabel *m_status;
     QLabel *m_error;
     TrainingCharts *m_charts;
+    RunTable *m_runs;
 
     QFutureWatcher<void> m_watcher;
     CancelToken m_cancel;
-    struct Job;
+    PauseToken m_pause;
     std::shared_ptr<Job> m_job;
     qint64 m_runId = 0;
     int m_plannedEpochs = 0;
+    int m_firstBatchGlobal = -1;   // global batch index of this session's first batch
+    QElapsedTimer m_session;
+    qint64 m_pausedMs = 0;
+    QElapsedTimer m_pausedSince;
 };
 
 } // namespace lepton
