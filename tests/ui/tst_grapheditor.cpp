@@ -416,6 +416,14 @@ void TestGraphEditor::invalidGraphMarksNodeAndBlocksSave()
     NodeItem *item = editor->scene()->nodeItem(target);
     QVERIFY(item->hasError());
     QVERIFY(item->toolTip().contains(a->error.toHtmlEscaped()));
+    // Layers after it are drawn as blocked, not as the cause.
+    int blocked = 0;
+    for (const GraphNode &n : doc->graph().nodes)
+        if (editor->scene()->nodeItem(n.id)->isBlocked()) {
+            ++blocked;
+            QVERIFY(!editor->scene()->nodeItem(n.id)->hasError());
+        }
+    QVERIFY(blocked > 0);
     QVERIFY(!save->isEnabled());
     const QString reason = child<QLabel>(&dock, "graphSaveReason")->text();
     QVERIFY2(reason.contains("Cannot save") && reason.contains(target), qPrintable(reason));

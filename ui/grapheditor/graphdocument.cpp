@@ -422,6 +422,12 @@ void GraphDocument::reanalyze()
     m_analysisIndex.clear();
     for (int i = 0; i < m_analysis.nodes.size(); ++i)
         m_analysisIndex.insert(m_analysis.nodes[i].id, i);
+    // analyzeGraph lists a node in errors only when the problem is its own.
+    m_errorCauses.clear();
+    static const QRegularExpression nodeRef(QStringLiteral("^node '([^']+)'"));
+    for (const QString &error : m_analysis.errors)
+        if (const auto match = nodeRef.match(error); match.hasMatch())
+            m_errorCauses.insert(match.captured(1));
 }
 
 } // namespace lepton

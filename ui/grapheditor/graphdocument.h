@@ -35,6 +35,9 @@ public:
     const ModelGraph &graph() const { return m_graph; }
     const GraphAnalysis &analysis() const { return m_analysis; }
     const NodeAnalysis *nodeAnalysis(const QString &id) const;
+    // True when the node's own settings or connections are wrong, false when it only sits
+    // downstream of an invalid node.
+    bool causesError(const QString &id) const { return m_errorCauses.contains(id); }
     const GraphNode *node(const QString &id) const { return m_graph.node(id); }
     QPointF position(const QString &id) const { return m_positions.value(id); }
     QUndoStack *undoStack() const { return m_undo; }
@@ -99,6 +102,7 @@ private:
     QHash<QString, QPointF> m_positions;
     GraphAnalysis m_analysis;
     QHash<QString, int> m_analysisIndex;
+    QSet<QString> m_errorCauses;
     QUndoStack *m_undo;
 };
 

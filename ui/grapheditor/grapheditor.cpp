@@ -70,6 +70,7 @@ GraphEditor::GraphEditor(QWidget *parent)
     propertiesScroll->setWidget(m_properties);
     propertiesScroll->setWidgetResizable(true);
     propertiesScroll->setFrameShape(QFrame::NoFrame);
+    propertiesScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     auto left = new QSplitter(Qt::Vertical);
     left->addWidget(titled(tr("Layers"), m_palette));
     left->addWidget(titled(tr("Properties"), propertiesScroll));
@@ -103,7 +104,7 @@ GraphEditor::GraphEditor(QWidget *parent)
     split->setStretchFactor(0, 0);
     split->setStretchFactor(1, 1);
     split->setStretchFactor(2, 0);
-    split->setSizes({170, 600, 380});
+    split->setSizes({160, 640, 360});
     auto layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(split);

@@ -169,6 +169,7 @@ void NodeItem::refresh()
     m_paramsText = params.join(QStringLiteral(" · "));
     const NodeAnalysis *a = doc->nodeAnalysis(m_id);
     m_error = a ? a->error : QString();
+    m_blocked = !m_error.isEmpty() && !doc->causesError(m_id);
     if (a && m_error.isEmpty()) {
         m_shapeText = QStringLiteral("→ %1").arg(a->outputShape.toString());
         m_costText = QObject::tr("%1 params · %2 MACs").arg(compactCount(a->parameters), compactCount(a->macs));
@@ -206,7 +207,8 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidge
     // Header band in the type colour.
     painter->save();
     painter->setClipPath(outline);
-    painter->fillRect(QRectF(0, 0, r.width(), HeaderHeight), m_error.isEmpty() ? m_headerColor : QColor(0xfd, 0xe0, 0xe0));
+    painter->fillRect(QRectF(0, 0, r.width(), HeaderHeight),
+                      m_error.isEmpty() ? m_headerColor : m_blocked ? QColor(0xe9, 0xea, 0xec) : QColor(0xfd, 0xe0, 0xe0));
     painter->restore();
 
     QFont font = painter->font();
@@ -242,14 +244,14 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidge
         painter->setPen(QColor(0x55, 0x5b, 0x63));
         painter->drawText(QRectF(left, HeaderHeight + 41, width, 16), Qt::AlignLeft | Qt::AlignVCenter, m_costText);
     } else {
-        painter->setPen(ErrorColor);
+        painter->setPen(m_blocked ? QColor(0x70, 0x76, 0x80) : ErrorColor);
         painter->drawText(QRectF(left, HeaderHeight + 20, width, 38), Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
-                          QStringLiteral("⚠ ") + m_error);
+                          m_blocked ? QObject::tr("waiting for a valid input") : QStringLiteral("⚠ ") + m_error);
     }
 
     QPen border(QColor(0x8a, 0x8f, 0x98), 1.2);
     if (!m_error.isEmpty())
-        border = QPen(ErrorColor, 2.6);
+        border = m_blocked ? QPen(QColor(0x9a, 0xa0, 0xa8), 1.2, Qt::DashLine) : QPen(ErrorColor, 2.6);
     if (isSelected())
         border = QPen(SelectedColor, m_error.isEmpty() ? 2.6 : 3.2, m_error.isEmpty() ? Qt::SolidLine : Qt::DashLine);
     painter->setPen(border);

@@ -54,7 +54,9 @@ public:
 
     // Re-reads the node and its analysis from the document.
     void refresh();
-    bool hasError() const { return !m_error.isEmpty(); }
+    // The node's own problem (red); a node merely downstream of one is "blocked" (grey, dashed).
+    bool hasError() const { return !m_error.isEmpty() && !m_blocked; }
+    bool isBlocked() const { return m_blocked; }
     QString shapeText() const { return m_shapeText; }
     QString costText() const { return m_costText; }
 
@@ -78,6 +80,7 @@ private:
     QString m_shapeText;
     QString m_costText;
     QString m_error;
+    bool m_blocked = false;
     QColor m_headerColor;
     QVector<PortItem *> m_inputs;
     PortItem *m_output = nullptr;

@@ -178,8 +178,11 @@ void PropertiesPanel::rebuild()
         m_labels.insert(spec.name, label);
         m_form->addRow(label, row);
     }
-    if (type->params.isEmpty())
-        m_form->addRow(new QLabel(tr("This layer has no parameters.")));
+    if (type->params.isEmpty()) {
+        auto none = new QLabel(tr("This layer has no parameters."));
+        none->setWordWrap(true);
+        m_form->addRow(none);
+    }
     refresh();
 }
 
