@@ -4,13 +4,14 @@
 #include "projectcontext.h"
 #include "recordtext.h"
 
-#include "deploy/onnxexport.h"
 #include "project/projectstore.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateTime>
 #include <QDesktopServices>
+#include <QDoubleSpinBox>
+#include <QDoubleValidator>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -32,12 +33,11 @@ namespace lepton {
 
 namespace {
 
-const char *const kTargetKeys[] = {"torchscript", "onnx", "package"};
-
-QString uniquePackageFolder(const QString &folder)
+// "<folder>/<name>-<time>", numbered if taken (with or without an archive next to it).
+QString uniqueFolder(const QString &folder, const QString &name)
 {
     const QString base = QDir(folder).filePath(
-        QStringLiteral("package-") + QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")));
+        name + QStringLiteral("-") + QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")));
     QString dir = base;
     for (int n = 2; QFileInfo::exists(dir) || QFileInfo::exists(dir + QStringLiteral(".tar.gz")); ++n)
         dir = base + QStringLiteral("-%1").arg(n);
@@ -53,16 +53,12 @@ ExportDock::ExportDock(ProjectContext *project, QWidget *parent)
     , m_folderEdit(new QLineEdit)
     , m_browseButton(new QPushButton(tr("Browse…")))
     , m_openFolderButton(new QPushButton(tr("Open Folder")))
-    , m_targetChecks{new QCheckBox(tr("TorchScript (model.pt)")),
-                     new QCheckBox(tr("ONNX (model.onnx), opset")),
-                     new QCheckBox(tr("Deployment package (package-<time>/ and .tar.gz)"))}
-    , m_opsetSpin(new QSpinBox)
+    , m_toleranceEdit(new QLineEdit)
+    , m_samplesSpin(new QSpinBox)
     , m_exportButton(new QPushButton(tr("Export")))
     , m_cancelButton(new QPushButton(tr("Cancel")))
     , m_progress(new QProgressBar)
     , m_error(new QLabel)
-    , m_reports{new ExportTargetReport(tr("TorchScript")), new ExportTargetReport(tr("ONNX")),
-                new ExportTargetReport(tr("Deployment package"))}
     , m_storedReport(new ExportTargetReport(tr("Stored export")))
     , m_results(new QScrollArea)
     , m_history(new QTableWidget)
@@ -72,29 +68,26 @@ ExportDock::ExportDock(ProjectContext *project, QWidget *parent)
     m_folderEdit->setObjectName("exportFolderEdit");
     m_browseButton->setObjectName("exportBrowseButton");
     m_openFolderButton->setObjectName("exportOpenFolderButton");
-    m_opsetSpin->setObjectName("exportOpsetSpin");
+    m_toleranceEdit->setObjectName("exportToleranceEdit");
+    m_samplesSpin->setObjectName("exportVerifySamplesSpin");
     m_exportButton->setObjectName("exportRunButton");
     m_cancelButton->setObjectName("exportCancelButton");
     m_progress->setObjectName("exportProgress");
     m_error->setObjectName("exportError");
     m_storedReport->setObjectName("exportStoredReport");
     m_history->setObjectName("exportHistory");
-    for (int t = 0; t < TargetCount; ++t) {
-        m_targetChecks[t]->setObjectName(QStringLiteral("exportTarget-%1").arg(kTargetKeys[t]));
-        m_reports[t]->setObjectName(QStringLiteral("exportReport-%1").arg(kTargetKeys[t]));
-        m_reports[t]->hide();
-    }
     m_storedReport->hide();
-    m_targetChecks[TorchScriptTarget]->setChecked(true);
-    m_targetChecks[OnnxTarget]->setChecked(true);
-    m_targetChecks[PackageTarget]->setToolTip(
-        tr("A folder with model.pt, model.onnx, labels, preprocessing, manifest (SHA-256 of every file), "
-           "README and smoke-test samples, plus a .tar.gz of it."));
-    m_opsetSpin->setRange(OnnxMinOpset, OnnxMaxOpset);
-    m_opsetSpin->setValue(OnnxDefaultOpset);
     m_modelCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_modelCombo->setMinimumContentsLength(24);
     m_openFolderButton->setToolTip(tr("Show the output folder in the file manager"));
+    m_toleranceEdit->setText(QString::number(DefaultExportTolerance));
+    m_toleranceEdit->setValidator(new QDoubleValidator(0.0, 1e9, 12, m_toleranceEdit));
+    m_toleranceEdit->setMaximumWidth(fontMetrics().horizontalAdvance(QStringLiteral("0.00000000")) + 16);
+    m_toleranceEdit->setToolTip(tr("Largest |difference| allowed between the exported file's outputs and the "
+                                   "live model's; beyond it the export fails and only its report is kept."));
+    m_samplesSpin->setRange(1, 1000000);
+    m_samplesSpin->setValue(int(DefaultExportVerifySamples));
+    m_samplesSpin->setToolTip(tr("Held-out (test split) samples each export is verified on"));
     m_progress->hide();
     m_cancelButton->hide();
     m_error->setWordWrap(true);
@@ -116,18 +109,27 @@ ExportDock::ExportDock(ProjectContext *project, QWidget *parent)
     folderRow->addWidget(m_folderEdit, 1);
     folderRow->addWidget(m_browseButton);
     folderRow->addWidget(m_openFolderButton);
-    auto targetRow = new QHBoxLayout;
-    targetRow->addWidget(m_targetChecks[TorchScriptTarget]);
-    targetRow->addSpacing(12);
-    targetRow->addWidget(m_targetChecks[OnnxTarget]);
-    targetRow->addWidget(m_opsetSpin);
-    targetRow->addSpacing(12);
-    targetRow->addWidget(m_targetChecks[PackageTarget]);
-    targetRow->addStretch(1);
+    auto targetList = new QVBoxLayout;
+    targetList->setSpacing(2);
+    for (const auto &target : ExportTargetRegistry::instance().targets()) {
+        TargetRow row;
+        row.target = target;
+        targetList->addWidget(makeTargetRow(row));
+        m_targets.append(row);
+    }
+    auto checkRow = new QHBoxLayout;
+    checkRow->addWidget(new QLabel(tr("max |diff|")));
+    checkRow->addWidget(m_toleranceEdit);
+    checkRow->addSpacing(12);
+    checkRow->addWidget(new QLabel(tr("on up to")));
+    checkRow->addWidget(m_samplesSpin);
+    checkRow->addWidget(new QLabel(tr("test samples")));
+    checkRow->addStretch(1);
     auto form = new QFormLayout;
     form->addRow(tr("Model version:"), m_modelCombo);
     form->addRow(tr("Output folder:"), folderRow);
-    form->addRow(tr("Targets:"), targetRow);
+    form->addRow(tr("Targets:"), targetList);
+    form->addRow(tr("Verification:"), checkRow);
     auto run = new QHBoxLayout;
     run->addWidget(m_exportButton);
     run->addWidget(m_cancelButton);
@@ -137,8 +139,8 @@ ExportDock::ExportDock(ProjectContext *project, QWidget *parent)
     auto reports = new QWidget;
     auto reportRow = new QHBoxLayout(reports);
     reportRow->setContentsMargins(0, 0, 0, 0);
-    for (ExportTargetReport *r : m_reports)
-        reportRow->addWidget(r, 1, Qt::AlignTop);
+    for (const TargetRow &t : m_targets)
+        reportRow->addWidget(t.report, 1, Qt::AlignTop);
     reportRow->addWidget(m_storedReport, 1, Qt::AlignTop);
     m_results->setObjectName("exportResults");
     m_results->setWidget(reports);
@@ -160,8 +162,8 @@ ExportDock::ExportDock(ProjectContext *project, QWidget *parent)
         stopAndWait();
         ++m_generation;
         m_folderEdited = false;
-        for (ExportTargetReport *r : m_reports)
-            r->hide();
+        for (const TargetRow &t : m_targets)
+            t.report->hide();
         m_storedReport->hide();
         updateResultsArea();
         showError({});
@@ -171,8 +173,9 @@ ExportDock::ExportDock(ProjectContext *project, QWidget *parent)
     connect(m_modelCombo, &QComboBox::currentIndexChanged, this, &ExportDock::suggestFolder);
     connect(m_folderEdit, &QLineEdit::textEdited, this, [this] { m_folderEdited = true; });
     connect(m_folderEdit, &QLineEdit::textChanged, this, &ExportDock::updateButtons);
-    for (QCheckBox *check : m_targetChecks)
-        connect(check, &QCheckBox::toggled, this, &ExportDock::updateButtons);
+    for (const TargetRow &t : m_targets)
+        connect(t.check, &QCheckBox::toggled, this, &ExportDock::updateButtons);
+    connect(m_toleranceEdit, &QLineEdit::textChanged, this, &ExportDock::updateButtons);
     connect(m_browseButton, &QPushButton::clicked, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Export Folder"), m_folderEdit->text());
         if (!dir.isEmpty()) {
@@ -216,8 +219,8 @@ void ExportDock::stopAndWait()
 void ExportDock::updateResultsArea()
 {
     bool any = m_storedReport->isVisibleTo(m_results->widget());
-    for (ExportTargetReport *r : m_reports)
-        any = any || r->isVisibleTo(m_results->widget());
+    for (const TargetRow &t : m_targets)
+        any = any || t.report->isVisibleTo(m_results->widget());
     m_results->setVisible(any);
     // QScrollArea caches its widget's size hint, so ask for the reports' height directly; beyond
     // about 24 lines the reports scroll instead of squeezing the history.
@@ -225,9 +228,69 @@ void ExportDock::updateResultsArea()
     m_results->setMinimumHeight(std::min(wanted, 24 * fontMetrics().height()));
 }
 
-QString ExportDock::targetName(Target target) const
+QWidget *ExportDock::makeTargetRow(TargetRow &row)
 {
-    return m_reports[target]->title();
+    const ExportTarget &t = *row.target;
+    auto line = new QWidget;
+    auto layout = new QHBoxLayout(line);
+    layout->setContentsMargins(0, 0, 0, 0);
+    row.check = new QCheckBox(t.name());
+    row.check->setObjectName(QStringLiteral("exportTarget-%1").arg(t.id()));
+    row.check->setToolTip(t.description());
+    row.check->setChecked(t.id() == QLatin1String("torchscript") || t.id() == QLatin1String("onnx"));
+    layout->addWidget(row.check);
+    for (const ExportOptionSpec &o : t.options()) {
+        QWidget *editor = nullptr;
+        if (o.kind == QLatin1String("int")) {
+            auto spin = new QSpinBox;
+            spin->setRange(int(o.minimum), o.maximum > o.minimum ? int(o.maximum) : 1 << 30);
+            spin->setValue(o.defaultValue.toInt());
+            editor = spin;
+        } else if (o.kind == QLatin1String("float")) {
+            auto spin = new QDoubleSpinBox;
+            spin->setDecimals(6);
+            spin->setRange(o.minimum, o.maximum > o.minimum ? o.maximum : 1e9);
+            spin->setValue(o.defaultValue.toDouble());
+            editor = spin;
+        } else if (o.kind == QLatin1String("bool")) {
+            auto check = new QCheckBox(o.name);
+            check->setChecked(o.defaultValue.toBool());
+            editor = check;
+        } else {
+            auto edit = new QLineEdit(o.defaultValue.toString());
+            edit->setPlaceholderText(o.name);
+            editor = edit;
+        }
+        editor->setObjectName(QStringLiteral("exportOption-%1-%2").arg(t.id(), o.name));
+        editor->setToolTip(o.help);
+        if (o.kind != QLatin1String("bool"))
+            layout->addWidget(new QLabel(o.name));
+        layout->addWidget(editor);
+        row.optionEditors << editor;
+    }
+    layout->addStretch(1);
+    row.report = new ExportTargetReport(t.name());
+    row.report->setObjectName(QStringLiteral("exportReport-%1").arg(t.id()));
+    row.report->hide();
+    return line;
+}
+
+QJsonObject ExportDock::optionValues(const TargetRow &row) const
+{
+    QJsonObject values;
+    const QVector<ExportOptionSpec> specs = row.target->options();
+    for (int i = 0; i < specs.size() && i < row.optionEditors.size(); ++i) {
+        QWidget *w = row.optionEditors[i];
+        if (auto spin = qobject_cast<QSpinBox *>(w))
+            values.insert(specs[i].name, spin->value());
+        else if (auto dspin = qobject_cast<QDoubleSpinBox *>(w))
+            values.insert(specs[i].name, dspin->value());
+        else if (auto check = qobject_cast<QCheckBox *>(w))
+            values.insert(specs[i].name, check->isChecked());
+        else if (auto edit = qobject_cast<QLineEdit *>(w))
+            values.insert(specs[i].name, edit->text());
+    }
+    return values;
 }
 
 void ExportDock::showError(const QString &message)
@@ -265,12 +328,12 @@ void ExportDock::reload()
                 m_history->setItem(row, 1, new QTableWidgetItem(QStringLiteral("#%1").arg(e.modelVersionId)));
                 m_history->setItem(row, 2, new QTableWidgetItem(e.format));
                 const QVector<NamedVerification> checks = verificationsFromJson(e.verificationJson);
-                bool passed = !checks.isEmpty();
-                for (const NamedVerification &c : checks)
-                    passed = passed && c.verification.passed;
+                const bool passed = exportRecordPassed(e.verificationJson);
                 auto verdict = new QTableWidgetItem(checks.isEmpty() ? tr("unreadable")
                                                     : passed          ? tr("passed")
                                                                       : tr("failed"));
+                if (!passed)
+                    verdict->setForeground(QColor(0xb0, 0x00, 0x20));
                 verdict->setToolTip(e.verificationJson);
                 m_history->setItem(row, 3, verdict);
                 m_history->setItem(row, 4, new QTableWidgetItem(QLocale().toString(e.created.toLocalTime(), QLocale::ShortFormat)));
@@ -307,11 +370,14 @@ void ExportDock::updateButtons()
 {
     const bool running = m_watcher.isRunning();
     bool anyTarget = false;
-    for (QCheckBox *check : m_targetChecks) {
-        check->setEnabled(!running);
-        anyTarget = anyTarget || check->isChecked();
+    for (const TargetRow &t : m_targets) {
+        t.check->setEnabled(!running);
+        anyTarget = anyTarget || t.check->isChecked();
+        for (QWidget *editor : t.optionEditors)
+            editor->setEnabled(!running && t.check->isChecked());
     }
-    m_opsetSpin->setEnabled(!running && m_targetChecks[OnnxTarget]->isChecked());
+    m_toleranceEdit->setEnabled(!running);
+    m_samplesSpin->setEnabled(!running);
     m_modelCombo->setEnabled(!running);
     m_folderEdit->setEnabled(!running);
     m_browseButton->setEnabled(!running);
@@ -325,6 +391,8 @@ void ExportDock::updateButtons()
         why = tr("Tick at least one target.");
     else if (folder.isEmpty())
         why = tr("Choose an output folder.");
+    else if (!m_toleranceEdit->hasAcceptableInput())
+        why = tr("The tolerance must be a number >= 0.");
     m_exportButton->setEnabled(!running && why.isEmpty());
     m_exportButton->setToolTip(why);
 }
@@ -340,11 +408,11 @@ void ExportDock::startExport()
         return;
     const qint64 model = comboId(m_modelCombo);
     const QString folder = QFileInfo(m_folderEdit->text().trimmed()).absoluteFilePath();
-    QVector<Target> targets;
-    for (int t = 0; t < TargetCount; ++t)
-        if (m_targetChecks[t]->isChecked())
-            targets << Target(t);
-    if (model == 0 || targets.isEmpty() || m_folderEdit->text().trimmed().isEmpty())
+    QVector<int> rows;
+    for (int i = 0; i < m_targets.size(); ++i)
+        if (m_targets[i].check->isChecked())
+            rows << i;
+    if (model == 0 || rows.isEmpty() || m_folderEdit->text().trimmed().isEmpty() || !m_toleranceEdit->hasAcceptableInput())
         return;
     if (!QDir().mkpath(folder)) {
         showError(tr("Cannot create the folder %1").arg(folder));
@@ -356,13 +424,34 @@ void ExportDock::startExport()
         const QSignalBlocker blocker(m_history);
         m_history->clearSelection();
     }
-    for (int t = 0; t < TargetCount; ++t) {
-        m_reports[t]->setVisible(targets.contains(Target(t)));
-        m_reports[t]->showPending(tr("Waiting…"));
+    // What each target gets, read on the GUI thread: output path and settings.
+    struct Job
+    {
+        int row;
+        std::shared_ptr<const ExportTarget> target;
+        QString outPath;
+        ExportSettings settings;
+    };
+    QVector<Job> jobs;
+    for (int i = 0; i < m_targets.size(); ++i) {
+        const TargetRow &t = m_targets[i];
+        t.report->setVisible(rows.contains(i));
+        t.report->showPending(tr("Waiting…"));
+        if (!rows.contains(i))
+            continue;
+        ExportSettings settings;
+        settings.tolerance = QLocale().toDouble(m_toleranceEdit->text());
+        if (!(settings.tolerance >= 0))
+            settings.tolerance = m_toleranceEdit->text().toDouble();
+        settings.verifySamples = m_samplesSpin->value();
+        settings.options = optionValues(t);
+        const QString out = t.target->writesFolder() ? uniqueFolder(folder, t.target->defaultOutputName())
+                                                     : QDir(folder).filePath(t.target->defaultOutputName());
+        jobs.append({i, t.target, out, settings});
     }
     updateResultsArea();
     m_cancel = CancelToken();
-    m_running = targets.size();
+    m_running = jobs.size();
     m_runIndex = 0;
     m_cancelButton->setEnabled(true);
     m_cancelButton->setText(tr("Cancel"));
@@ -370,49 +459,30 @@ void ExportDock::startExport()
     m_progress->show();
     m_progress->setRange(0, 0);
 
-    const int opset = m_opsetSpin->value();
-    const QString packageDir = uniquePackageFolder(folder);
     const int generation = m_generation;
     // Runs on the worker thread: each target is independent, so one failing does not stop the rest.
-    m_watcher.setFuture(QtConcurrent::run([this, targets, generation, opset, folder, packageDir,
-                                           path = m_project->path(), model, cancel = m_cancel] {
-        for (Target t : targets) {
+    m_watcher.setFuture(QtConcurrent::run([this, jobs, generation, path = m_project->path(), model, cancel = m_cancel] {
+        for (const Job &job : jobs) {
             TargetOutcome o;
-            o.target = t;
+            o.row = job.row;
             if (cancel.isCancelled()) {
                 o.error = tr("Cancelled before it started.");
             } else {
-                QMetaObject::invokeMethod(this, [this, t, generation] {
+                QMetaObject::invokeMethod(this, [this, row = job.row, generation] {
                     if (generation == m_generation)
-                        targetStarted(t);
+                        targetStarted(row);
                 }, Qt::QueuedConnection);
-                ProgressFn progress = [this, t, generation](qint64 done, qint64 total, const QString &stage) {
-                    QMetaObject::invokeMethod(this, [this, t, generation, done, total, stage] {
+                ProgressFn progress = [this, row = job.row, generation](qint64 done, qint64 total, const QString &stage) {
+                    QMetaObject::invokeMethod(this, [this, row, generation, done, total, stage] {
                         if (generation == m_generation)
-                            targetProgress(t, done, total, stage);
+                            targetProgress(row, done, total, stage);
                     }, Qt::QueuedConnection);
                 };
-                if (t == TorchScriptTarget) {
-                    auto r = exportTorchScript(path, model, QDir(folder).filePath("model.pt"), progress, cancel);
-                    if (r)
-                        o.exported = r.value();
-                    else
-                        o.error = r.error();
-                } else if (t == OnnxTarget) {
-                    auto r = exportOnnx(path, model, QDir(folder).filePath("model.onnx"), opset, progress, cancel);
-                    if (r)
-                        o.exported = r.value();
-                    else
-                        o.error = r.error();
-                } else {
-                    auto r = exportPackage(path, model, packageDir, progress, cancel);
-                    if (r)
-                        o.package = r.value();
-                    else
-                        o.error = r.error();
-                }
-                if (!o.error.isEmpty() && cancel.isCancelled())
-                    o.error = tr("Cancelled: %1").arg(o.error);
+                auto r = runExportTarget(*job.target, path, model, job.outPath, job.settings, progress, cancel);
+                if (r)
+                    o.result = r.value();
+                else
+                    o.error = cancel.isCancelled() ? tr("Cancelled: %1").arg(r.error()) : r.error();
             }
             QMetaObject::invokeMethod(this, [this, o, generation] {
                 if (generation == m_generation)
@@ -423,18 +493,18 @@ void ExportDock::startExport()
     updateButtons();
 }
 
-void ExportDock::targetStarted(Target target)
+void ExportDock::targetStarted(int row)
 {
     ++m_runIndex;
-    m_reports[target]->showPending(tr("Exporting and verifying…"));
-    targetProgress(target, 0, 0, QString());
+    m_targets[row].report->showPending(tr("Exporting and verifying…"));
+    targetProgress(row, 0, 0, QString());
 }
 
-void ExportDock::targetProgress(Target target, qint64 done, qint64 total, const QString &stage)
+void ExportDock::targetProgress(int row, qint64 done, qint64 total, const QString &stage)
 {
     m_progress->setRange(0, int(std::max<qint64>(0, total)));
     m_progress->setValue(int(done));
-    QString text = tr("%1 (%2 of %3)").arg(targetName(target)).arg(m_runIndex).arg(m_running);
+    QString text = tr("%1 (%2 of %3)").arg(m_targets[row].target->name()).arg(m_runIndex).arg(m_running);
     if (!stage.isEmpty())
         text += QStringLiteral(": ") + stage;
     m_progress->setFormat(total > 0 ? text + QStringLiteral(" %p%") : text);
@@ -442,42 +512,37 @@ void ExportDock::targetProgress(Target target, qint64 done, qint64 total, const 
 
 void ExportDock::targetFinished(const TargetOutcome &o)
 {
-    ExportTargetReport *report = m_reports[o.target];
+    ExportTargetReport *report = m_targets[o.row].report;
     if (!o.error.isEmpty()) {
         report->showFailure(o.error);
         updateResultsArea();
         return;
     }
-    if (o.target != PackageTarget) {
-        const ExportOutcome &e = o.exported;
-        QString summary = tr("Export #%1, verified on %2 test samples in %3 s")
-                              .arg(e.exportId)
-                              .arg(e.verification.samples)
-                              .arg(e.seconds, 0, 'f', 2);
-        if (o.target == OnnxTarget)
-            summary = tr("Opset %1. ").arg(m_opsetSpin->value()) + summary;
-        report->showVerified(summary, {{QString(), e.verification}}, e.sha256, e.path);
-        updateResultsArea();
-        return;
+    const ExportTargetResult &r = o.result;
+    QVector<NamedVerification> checks;
+    for (const ExportOutcome &e : r.verified) {
+        QString name;
+        if (r.verified.size() > 1)
+            name = e.verification.runtime.contains(QLatin1String("OpenCV")) ? tr("ONNX") : tr("TorchScript");
+        checks.append({name, e.verification});
     }
-    const PackageOutcome &p = o.package;
-    // The archive's hash and id are in the record exportPackage added.
-    QString sha;
-    qint64 id = 0;
-    if (ProjectStore *store = m_project->store()) {
-        if (auto list = store->exports()) {
-            for (const ExportInfo &e : list.value())
-                if (e.format == QLatin1String("package") && QFileInfo(e.path) == QFileInfo(p.archive))
-                    sha = e.sha256, id = e.id;
-        }
+    const qint64 samples = r.verified.isEmpty() ? 0 : r.verified.first().verification.samples;
+    QString summary;
+    if (r.passed)
+        summary = r.files.isEmpty() ? tr("Export #%1, verified on %2 test samples in %3 s").arg(r.exportId).arg(samples).arg(r.seconds, 0, 'f', 2)
+                                    : tr("Export #%1, %2 files, verified on %3 test samples in %4 s")
+                                          .arg(r.exportId)
+                                          .arg(r.files.size())
+                                          .arg(samples)
+                                          .arg(r.seconds, 0, 'f', 2);
+    else
+        summary = r.failure;
+    if (checks.isEmpty()) {
+        report->showFailure(summary);
+    } else {
+        const QString path = r.archive.isEmpty() ? r.path : r.archive;
+        report->showVerified(summary, checks, r.sha256, path, r.archive.isEmpty() ? QString() : r.path);
     }
-    const QString summary = id > 0 ? tr("Export #%1, %2 files, in %3 s").arg(id).arg(p.files.size()).arg(p.seconds, 0, 'f', 2)
-                                   : tr("%1 files, in %2 s (no project record found for the archive)")
-                                         .arg(p.files.size())
-                                         .arg(p.seconds, 0, 'f', 2);
-    report->showVerified(summary,
-                         {{tr("TorchScript"), p.torchscript.verification}, {tr("ONNX"), p.onnx.verification}},
-                         sha, p.archive, p.folder);
     updateResultsArea();
 }
 
@@ -507,8 +572,8 @@ void ExportDock::showExport(qint64 exportId)
             continue;
         showError({});
         if (!m_watcher.isRunning()) {
-            for (ExportTargetReport *r : m_reports)
-                r->hide();
+            for (const TargetRow &t : m_targets)
+                t.report->hide();
         }
         const QVector<NamedVerification> checks = verificationsFromJson(e.verificationJson);
         const qint64 samples = checks.isEmpty() ? 0 : checks.first().verification.samples;

@@ -1,12 +1,14 @@
 #pragma once
-// Exports a model version to the ticked targets (TorchScript, ONNX, deployment package) off the GUI
-// thread, one after the other, and shows each target's verification report or error; lists the
-// exports stored in the project.
+// Exports a model version to the ticked targets off the GUI thread, one after the other, and shows
+// each target's verification report or error; lists the exports stored in the project. The targets
+// and their options come from the ExportTargetRegistry, so plugin targets appear here unchanged.
 #include "common/progress.h"
-#include "deploy/deploymentpackage.h"
+#include "deploy/exporttarget.h"
 
 #include <QDockWidget>
 #include <QFutureWatcher>
+
+#include <memory>
 
 class QCheckBox;
 class QComboBox;
@@ -36,40 +38,47 @@ public:
     void showExport(qint64 exportId);
 
 private:
-    enum Target { TorchScriptTarget, OnnxTarget, PackageTarget, TargetCount };
+    // One row of the target list: the registry's target, its checkbox, option editors and report.
+    struct TargetRow
+    {
+        std::shared_ptr<const ExportTarget> target;
+        QCheckBox *check = nullptr;
+        QVector<QWidget *> optionEditors;   // parallel to target->options()
+        ExportTargetReport *report = nullptr;
+    };
     // What one target produced, handed from the worker to the GUI thread by value.
     struct TargetOutcome
     {
-        Target target = TorchScriptTarget;
+        int row = 0;
         QString error;
-        ExportOutcome exported;    // TorchScript, ONNX
-        PackageOutcome package;    // package
+        ExportTargetResult result;
     };
 
+    QWidget *makeTargetRow(TargetRow &row);
+    QJsonObject optionValues(const TargetRow &row) const;
     void reload();
     void suggestFolder();
     void updateButtons();
     void updateResultsArea();
     void startExport();
-    void targetStarted(Target target);
-    void targetProgress(Target target, qint64 done, qint64 total, const QString &stage);
+    void targetStarted(int row);
+    void targetProgress(int row, qint64 done, qint64 total, const QString &stage);
     void targetFinished(const TargetOutcome &outcome);
     void finish();
     void showError(const QString &message);
-    QString targetName(Target target) const;
 
     ProjectContext *m_project;
     QComboBox *m_modelCombo;
     QLineEdit *m_folderEdit;
     QPushButton *m_browseButton;
     QPushButton *m_openFolderButton;
-    QCheckBox *m_targetChecks[TargetCount];
-    QSpinBox *m_opsetSpin;
+    QVector<TargetRow> m_targets;
+    QLineEdit *m_toleranceEdit;
+    QSpinBox *m_samplesSpin;
     QPushButton *m_exportButton;
     QPushButton *m_cancelButton;
     QProgressBar *m_progress;
     QLabel *m_error;
-    ExportTargetReport *m_reports[TargetCount];
     ExportTargetReport *m_storedReport;
     QScrollArea *m_results;
     QTableWidget *m_history;

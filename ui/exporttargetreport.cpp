@@ -17,19 +17,6 @@ namespace lepton {
 
 namespace {
 
-// verificationJson keys: ExportVerification::toJson in deploy/torchscriptexport.cpp.
-ExportVerification verificationFrom(const QJsonObject &v)
-{
-    ExportVerification r;
-    r.samples = v.value("samples").toInteger();
-    r.maxAbsDiff = v.value("max_abs_diff").toDouble();
-    r.meanAbsDiff = v.value("mean_abs_diff").toDouble();
-    r.top1Agreement = v.value("top1_agreement").toDouble();
-    r.exportedAccuracy = v.value("exported_accuracy").toDouble();
-    r.passed = v.value("passed").toBool();
-    return r;
-}
-
 QLabel *valueLabel(const QString &objectName)
 {
     auto label = new QLabel;
@@ -65,13 +52,13 @@ QString joined(const QVector<NamedVerification> &checks,
 QVector<NamedVerification> verificationsFromJson(const QString &json)
 {
     const QJsonObject o = QJsonDocument::fromJson(json.toUtf8()).object();
-    if (o.contains("passed"))
-        return {{QString(), verificationFrom(o)}};
+    if (o.contains("max_abs_diff"))
+        return {{QString(), ExportVerification::fromJson(o)}};
     QVector<NamedVerification> list;
     if (o.value("torchscript").isObject())
-        list.append({QStringLiteral("TorchScript"), verificationFrom(o.value("torchscript").toObject())});
+        list.append({QStringLiteral("TorchScript"), ExportVerification::fromJson(o.value("torchscript").toObject())});
     if (o.value("onnx").isObject())
-        list.append({QStringLiteral("ONNX"), verificationFrom(o.value("onnx").toObject())});
+        list.append({QStringLiteral("ONNX"), ExportVerification::fromJson(o.value("onnx").toObject())});
     return list;
 }
 
@@ -154,7 +141,9 @@ void ExportTargetReport::showVerified(const QString &summary, const QVector<Name
         m_form->setRowVisible(w, verified);
     if (!verified)
         m_verdict->setText(tr("<b style='color:#b00020'>no readable verification report</b>"));
-    m_maxDiff->setText(joined(checks, [](const ExportVerification &v) { return QString::number(v.maxAbsDiff, 'g', 4); }));
+    m_maxDiff->setText(joined(checks, [](const ExportVerification &v) {
+        return tr("%1 (allowed %2)").arg(QString::number(v.maxAbsDiff, 'g', 4), QString::number(v.tolerance, 'g', 4));
+    }));
     m_meanDiff->setText(joined(checks, [](const ExportVerification &v) { return QString::number(v.meanAbsDiff, 'g', 4); }));
     m_agreement->setText(joined(checks, [](const ExportVerification &v) { return percent(v.top1Agreement); }));
     m_accuracy->setText(joined(checks, [](const ExportVerification &v) { return percent(v.exportedAccuracy); }));
@@ -165,8 +154,9 @@ void ExportTargetReport::showVerified(const QString &summary, const QVector<Name
     m_path->setCursorPosition(0);
     m_path->setToolTip(path);
     const QFileInfo file(path);
-    m_size->setText(file.isFile() ? QLocale().formattedDataSize(file.size())
-                                  : tr("<span style='color:#b00020'>the file no longer exists</span>"));
+    m_size->setText(path.isEmpty()     ? tr("<span style='color:#b00020'>no file: it failed verification</span>")
+                    : file.isFile()    ? QLocale().formattedDataSize(file.size())
+                                       : tr("<span style='color:#b00020'>the file no longer exists</span>"));
     m_folder->setText(folder);
     m_folder->setCursorPosition(0);
     m_folder->setToolTip(folder);

@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "data/importer.h"
 #include "deploy/deploymentpackage.h"
+#include "deploy/exporttarget.h"
 #include "deploy/onnxexport.h"
 #include "deploy/packagemodel.h"
 #include "deploy/packageserver.h"
@@ -20,69 +21,141 @@
 
 namespace lepton::Cli {
 
+namespace {
+
+void printTargets(bool json)
+{
+    QJsonArray list;
+    for (const auto &t : ExportTargetRegistry::instance().targets()) {
+        QJsonArray options;
+        for (const ExportOptionSpec &o : t->options())
+            options.append(QJsonObject{{"name", o.name}, {"kind", o.kind}, {"default", o.defaultValue},
+                                       {"minimum", o.minimum}, {"maximum", o.maximum}, {"help", o.help}});
+        list.append(QJsonObject{{"id", t->id()}, {"name", t->name()}, {"description", t->description()},
+                                {"writes_folder", t->writesFolder()}, {"options", options}});
+        if (!json) {
+            out() << t->id() << "  " << t->name() << "\n    " << t->description() << "\n";
+            for (const ExportOptionSpec &o : t->options())
+                out() << "    --option " << o.name << "=" << o.defaultValue.toVariant().toString() << "  (" << o.help
+                      << ", " << o.minimum << ".." << o.maximum << ")\n";
+        }
+    }
+    if (json)
+        printJson({{"targets", list}});
+    out() << Qt::flush;
+}
+
+// "--option opset=11": the value as JSON when it parses as a JSON scalar, else as text.
+bool parseOption(const QString &text, QJsonObject *options, QString *error)
+{
+    const int eq = text.indexOf(QLatin1Char('='));
+    if (eq <= 0) {
+        *error = QStringLiteral("--option must look like NAME=VALUE, got '%1'").arg(text);
+        return false;
+    }
+    const QString value = text.mid(eq + 1);
+    const QJsonDocument doc = QJsonDocument::fromJson(QStringLiteral("[%1]").arg(value).toUtf8());
+    const QJsonValue parsed = doc.isArray() && doc.array().size() == 1 ? doc.array().first() : QJsonValue(value);
+    options->insert(text.left(eq), parsed);
+    return true;
+}
+
+void printResult(const ExportTargetResult &r)
+{
+    if (r.passed) {
+        out() << "wrote " << r.path << "\n";
+        for (const QString &f : r.files)
+            out() << "  " << f << "\n";
+    }
+    for (const ExportOutcome &o : r.verified) {
+        const ExportVerification &v = o.verification;
+        out() << (v.passed ? "verified " : "FAILED verification ") << (o.path.isEmpty() ? QStringLiteral("(no file)") : o.path)
+              << " with " << v.runtime << " on " << v.samples << " samples: max |diff| " << v.maxAbsDiff
+              << " (allowed " << v.tolerance << "), mean |diff| " << v.meanAbsDiff << ", top-1 agreement "
+              << v.top1Agreement << ", accuracy " << v.exportedAccuracy << " [export record " << o.exportId << "]\n";
+    }
+    out() << Qt::flush;
+}
+
+} // namespace
+
 int cmdExport(const QStringList &args)
 {
     Parsed p;
     p.parser.addOption({QStringLiteral("model"), QStringLiteral("Model version id."), QStringLiteral("ID")});
     p.parser.addOption({QStringLiteral("out"),
-                        QStringLiteral("Output: a file for torchscript, a new folder for package (plus FOLDER.tar.gz)."),
+                        QStringLiteral("Output: a file for torchscript/onnx, a new folder for package (plus FOLDER.tar.gz)."),
                         QStringLiteral("PATH")});
     p.parser.addOption({{QStringLiteral("target"), QStringLiteral("format")},
-                        QStringLiteral("torchscript (default), onnx or package."), QStringLiteral("TARGET"),
+                        QStringLiteral("Export target id (default torchscript; see --list-targets)."), QStringLiteral("TARGET"),
                         QStringLiteral("torchscript")});
-    p.parser.addOption({QStringLiteral("opset"), QStringLiteral("ONNX opset, 11..17 (default 13)."), QStringLiteral("N"),
-                        QString::number(OnnxDefaultOpset)});
+    p.parser.addOption({QStringLiteral("list-targets"), QStringLiteral("List the export targets and their options.")});
+    p.parser.addOption({QStringLiteral("option"), QStringLiteral("A target option, NAME=VALUE (repeatable)."),
+                        QStringLiteral("NAME=VALUE")});
+    p.parser.addOption({QStringLiteral("opset"), QStringLiteral("ONNX opset (same as --option opset=N)."), QStringLiteral("N")});
+    p.parser.addOption({QStringLiteral("tolerance"),
+                        QStringLiteral("Max |difference| of outputs, exported vs live (default 1e-4); beyond it the "
+                                       "export fails and only its report is kept."),
+                        QStringLiteral("ABS")});
+    p.parser.addOption({QStringLiteral("verify-samples"),
+                        QStringLiteral("Held-out samples to verify on (default 1000)."), QStringLiteral("N")});
+    const bool listing = args.contains(QStringLiteral("--list-targets"));
     if (int rc = parse(p, QStringLiteral("export"),
-                       QStringLiteral("Export a model version and verify the written files against the live model."),
-                       args, {QStringLiteral("PROJECT")});
+                       QStringLiteral("Export a model version and verify the written files against the live model. "
+                                      "Exit code 1 when the verification fails."),
+                       args, listing ? QStringList{} : QStringList{QStringLiteral("PROJECT")});
         rc >= 0)
         return rc;
+    if (listing) {
+        printTargets(p.parser.isSet(p.json));
+        return Ok;
+    }
     bool ok = false;
     const qint64 model = p.parser.value(QStringLiteral("model")).toLongLong(&ok);
     if (!ok)
         return usageError(p.parser, QStringLiteral("--model ID is required"));
     if (!p.parser.isSet(QStringLiteral("out")))
         return usageError(p.parser, QStringLiteral("--out PATH is required"));
-    const QString target = p.parser.value(QStringLiteral("target"));
-    const QString project = p.parser.positionalArguments().first();
-    const QString outPath = p.parser.value(QStringLiteral("out"));
-    const bool json = p.parser.isSet(p.json);
-    if (target == QLatin1String("package")) {
-        auto pkg = exportPackage(project, model, outPath, {}, cancelToken());
-        if (!pkg)
-            return fail(pkg.error());
-        if (json) {
-            printJson({{"folder", pkg->folder}, {"archive", pkg->archive}, {"files", QJsonArray::fromStringList(pkg->files)},
-                       {"verification", QJsonObject{{"torchscript", pkg->torchscript.verification.toJson()},
-                                                    {"onnx", pkg->onnx.verification.toJson()}}}});
-        } else {
-            out() << "wrote package " << pkg->folder << " and " << pkg->archive << "\n";
-            for (const QString &f : pkg->files)
-                out() << "  " << f << "\n";
-            out() << Qt::flush;
-        }
-        return Ok;
-    }
-    if (target != QLatin1String("torchscript") && target != QLatin1String("onnx"))
-        return usageError(p.parser, QStringLiteral("unknown --target '%1' (supported: torchscript, onnx, package)").arg(target));
-    int opset = OnnxDefaultOpset;
+    const auto target = ExportTargetRegistry::instance().find(p.parser.value(QStringLiteral("target")));
+    if (!target)
+        return usageError(p.parser, QStringLiteral("unknown --target '%1' (available: %2)")
+                                        .arg(p.parser.value(QStringLiteral("target")),
+                                             ExportTargetRegistry::instance().ids().join(QStringLiteral(", "))));
+    ExportSettings settings;
     QString error;
-    if (!intOption(p.parser, QStringLiteral("opset"), &opset, 1, &error))
-        return usageError(p.parser, error);
-    auto outcome = target == QLatin1String("onnx") ? exportOnnx(project, model, outPath, opset, {}, cancelToken())
-                                                   : exportTorchScript(project, model, outPath, {}, cancelToken());
-    if (!outcome)
-        return fail(outcome.error());
-    const ExportVerification &v = outcome->verification;
-    if (json) {
-        printJson({{"export_id", outcome->exportId}, {"path", outcome->path}, {"sha256", outcome->sha256},
-                   {"bytes", double(outcome->bytes)}, {"verification", v.toJson()}});
-    } else {
-        out() << "wrote " << outcome->path << " (" << outcome->bytes << " bytes, sha256 " << outcome->sha256 << ")\n"
-              << "verified on " << v.samples << " samples: max |diff| " << v.maxAbsDiff << ", top-1 agreement "
-              << v.top1Agreement << ", accuracy " << v.exportedAccuracy << "\n"
-              << Qt::flush;
+    for (const QString &o : p.parser.values(QStringLiteral("option")))
+        if (!parseOption(o, &settings.options, &error))
+            return usageError(p.parser, error);
+    if (p.parser.isSet(QStringLiteral("opset"))) {
+        int opset = 0;
+        if (!intOption(p.parser, QStringLiteral("opset"), &opset, 1, &error))
+            return usageError(p.parser, error);
+        settings.options.insert(QStringLiteral("opset"), opset);
     }
+    if (p.parser.isSet(QStringLiteral("tolerance"))) {
+        settings.tolerance = p.parser.value(QStringLiteral("tolerance")).toDouble(&ok);
+        if (!ok || !(settings.tolerance >= 0))
+            return usageError(p.parser, QStringLiteral("--tolerance must be a number >= 0, got '%1'")
+                                            .arg(p.parser.value(QStringLiteral("tolerance"))));
+    }
+    int verifySamples = int(settings.verifySamples);
+    if (!intOption(p.parser, QStringLiteral("verify-samples"), &verifySamples, 1, &error))
+        return usageError(p.parser, error);
+    settings.verifySamples = verifySamples;
+    if (auto resolved = resolveExportOptions(*target, settings.options); !resolved)
+        return usageError(p.parser, resolved.error());
+
+    const QString project = p.parser.positionalArguments().first();
+    auto result = runExportTarget(*target, project, model, p.parser.value(QStringLiteral("out")), settings, {},
+                                  cancelToken());
+    if (!result)
+        return fail(result.error());
+    if (p.parser.isSet(p.json))
+        printJson(result->toJson());
+    else
+        printResult(result.value());
+    if (!result->passed)
+        return fail(result->failure);
     return Ok;
 }
 

@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "data/importer.h"
 #include "deploy/deploymentpackage.h"
+#include "deploy/exporttarget.h"
 #include "deploy/onnxexport.h"
 #include "deploy/packagemodel.h"
 #include "deploy/packageserver.h"
@@ -198,7 +199,7 @@ int cmdInfo(const QStringList &args)
                               {"accuracy", e.accuracy}, {"macro_f1", e.macroF1}});
     for (const ExportInfo &x : exports.value())
         jx.append(QJsonObject{{"id", x.id}, {"model_version_id", x.modelVersionId}, {"format", x.format},
-                              {"path", x.path}, {"sha256", x.sha256}});
+                              {"path", x.path}, {"sha256", x.sha256}, {"passed", exportRecordPassed(x.verificationJson)}});
     const QJsonObject all{{"project", s.path()}, {"schema_version", s.schemaVersion()}, {"datasets", jd},
                           {"architectures", ja}, {"runs", jr}, {"model_versions", jv}, {"evaluations", je},
                           {"exports", jx}};

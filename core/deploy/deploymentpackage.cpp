@@ -2,6 +2,7 @@
 
 #include "data/internal/imageconvert.h"
 #include "data/internal/tensors.h"
+#include "deploy/internal/builtinexports.h"
 #include "deploy/internal/tarball.h"
 #include "deploy/internal/verification.h"
 #include "deploy/onnxexport.h"
@@ -35,7 +36,7 @@ bool writeJson(const QString &path, const QJsonDocument &doc)
     return f.open(QIODevice::WriteOnly) && f.write(doc.toJson(QJsonDocument::Indented)) > 0;
 }
 
-QString opsReadme(const DatasetInfo &ds, const ModelVersionInfo &mv, const QJsonObject &metrics)
+QString opsReadme(const DatasetInfo &ds, const ModelVersionInfo &mv, const QJsonObject &metrics, int opset)
 {
     QString labels = ds.classes.join(QLatin1String(", "));
     return QStringLiteral(
@@ -43,7 +44,7 @@ QString opsReadme(const DatasetInfo &ds, const ModelVersionInfo &mv, const QJson
                "Model version %2 trained on dataset \"%3\" (%4 classes: %5).\n\n"
                "## Files\n\n"
                "- `model.pt` — TorchScript; load with `torch::jit::load` (C++) or `torch.jit.load` (Python).\n"
-               "- `model.onnx` — ONNX (opset 13, input `input`, output `logits`, dynamic batch); runs in OpenCV DNN, "
+               "- `model.onnx` — ONNX (opset %14, input `input`, output `logits`, dynamic batch); runs in OpenCV DNN, "
                "ONNX Runtime, ...\n"
                "- `labels.json` — class names, index = output position.\n"
                "- `preprocess.json` — how to turn an image into the input tensor.\n"
@@ -72,34 +73,72 @@ QString opsReadme(const DatasetInfo &ds, const ModelVersionInfo &mv, const QJson
         .arg(metrics.value("accuracy").toDouble(), 0, 'f', 4)
         .arg(metrics.value("macro_f1").toDouble(), 0, 'f', 4)
         .arg(metrics.value("split").toString())
-        .arg(metrics.value("samples").toInt());
+        .arg(metrics.value("samples").toInt())
+        .arg(opset);
 }
 
 } // namespace
 
-Result<PackageOutcome> exportPackage(const QString &projectPath, qint64 modelVersionId, const QString &outDir,
-                                     const ProgressFn &progress, const CancelToken &cancel)
+namespace Internal {
+
+namespace {
+Result<PackageOutcome> fillPackage(const QString &projectPath, qint64 modelVersionId, const QDir &dir, int opset,
+                                   const ExportSettings &settings, const ProgressFn &progress,
+                                   const CancelToken &cancel, PackageOutcome &out);
+}
+
+Result<PackageOutcome> writePackage(const QString &projectPath, qint64 modelVersionId, const QString &outDir, int opset,
+                                    const ExportSettings &settings, const ProgressFn &progress,
+                                    const CancelToken &cancel)
 {
     using R = Result<PackageOutcome>;
     QElapsedTimer timer;
     timer.start();
     PackageOutcome out;
+    out.onnxOpset = opset;
     const QDir dir(outDir);
     out.folder = dir.absolutePath();
     if (dir.exists() && !dir.isEmpty())
         return R::failure(QStringLiteral("package folder '%1' exists and is not empty").arg(out.folder));
     if (!QDir().mkpath(out.folder + QStringLiteral("/samples")))
         return R::failure(QStringLiteral("cannot create '%1'").arg(out.folder));
+    // The folder was absent or empty: whatever goes wrong, remove it rather than hand out half a package.
+    auto result = fillPackage(projectPath, modelVersionId, dir, opset, settings, progress, cancel, out);
+    if (!result || !result->passed) {
+        QDir(out.folder).removeRecursively();
+        if (!out.archive.isEmpty())
+            QFile::remove(out.archive);
+    }
+    if (result)
+        result->seconds = timer.elapsed() / 1000.0;
+    return result;
+}
 
-    auto ts = exportTorchScript(projectPath, modelVersionId, dir.filePath(QStringLiteral("model.pt")), progress, cancel);
+namespace {
+
+Result<PackageOutcome> fillPackage(const QString &projectPath, qint64 modelVersionId, const QDir &dir, int opset,
+                                   const ExportSettings &settings, const ProgressFn &progress,
+                                   const CancelToken &cancel, PackageOutcome &out)
+{
+    using R = Result<PackageOutcome>;
+    auto ts = writeTorchScriptFile(projectPath, modelVersionId, dir.filePath(QStringLiteral("model.pt")), settings,
+                                   progress, cancel);
     if (!ts)
         return R::failure(ts.error());
     out.torchscript = ts.value();
-    auto onnx = exportOnnx(projectPath, modelVersionId, dir.filePath(QStringLiteral("model.onnx")), OnnxDefaultOpset,
-                           progress, cancel);
+    if (!out.torchscript.verification.passed) {
+        out.failure = out.torchscript.verification.failure;
+        return out;
+    }
+    auto onnx = writeOnnxFile(projectPath, modelVersionId, dir.filePath(QStringLiteral("model.onnx")), opset, settings,
+                              progress, cancel);
     if (!onnx)
         return R::failure(onnx.error());
     out.onnx = onnx.value();
+    if (!out.onnx.verification.passed) {
+        out.failure = out.onnx.verification.failure;
+        return out;
+    }
 
     auto opened = openModelVersion(projectPath, modelVersionId);
     if (!opened)
@@ -134,7 +173,8 @@ Result<PackageOutcome> exportPackage(const QString &projectPath, qint64 modelVer
         || !writeJson(dir.filePath(QStringLiteral("labels.json")), QJsonDocument(QJsonArray::fromStringList(ds.classes)))
         || !writeJson(dir.filePath(QStringLiteral("verification.json")),
                       QJsonDocument(QJsonObject{{"torchscript", out.torchscript.verification.toJson()},
-                                                {"tolerance_abs", 1e-4}})))
+                                                {"onnx", out.onnx.verification.toJson()},
+                                                {"tolerance_abs", settings.tolerance}})))
         return R::failure(QStringLiteral("cannot write into '%1'").arg(out.folder));
 
     // Smoke-test samples: the first test image of each class, as PNG, with the outputs the model
@@ -175,11 +215,11 @@ Result<PackageOutcome> exportPackage(const QString &projectPath, qint64 modelVer
         return R::failure(QStringLiteral("writing samples: %1").arg(describeException(e)));
     }
     if (!writeJson(dir.filePath(QStringLiteral("samples/expected.json")),
-                   QJsonDocument(QJsonObject{{"tolerance_abs", 1e-4}, {"samples", expected}})))
+                   QJsonDocument(QJsonObject{{"tolerance_abs", settings.tolerance}, {"samples", expected}})))
         return R::failure(QStringLiteral("cannot write samples/expected.json"));
 
     QFile readme(dir.filePath(QStringLiteral("README.md")));
-    if (!readme.open(QIODevice::WriteOnly) || readme.write(opsReadme(ds, mv, metrics).toUtf8()) < 0)
+    if (!readme.open(QIODevice::WriteOnly) || readme.write(opsReadme(ds, mv, metrics, opset).toUtf8()) < 0)
         return R::failure(QStringLiteral("cannot write README.md"));
     readme.close();
 
@@ -201,6 +241,7 @@ Result<PackageOutcome> exportPackage(const QString &projectPath, qint64 modelVer
                      {"architecture_id", mv.architectureId}, {"dataset", ds.name}, {"epoch", mv.epoch}}},
         {"metrics", metrics},
         {"entry_points", QJsonObject{{"torchscript", "model.pt"}, {"onnx", "model.onnx"}}},
+        {"onnx_opset", opset},
         {"libraries", QJsonObject{{"torch", rt.torchVersion}, {"opencv", rt.opencvVersion},
                                   {"qt", QString::fromLatin1(qVersion())}}},
         {"files", files},
@@ -221,11 +262,28 @@ Result<PackageOutcome> exportPackage(const QString &projectPath, qint64 modelVer
     info.sha256 = fileSha256(out.archive);
     info.verificationJson = QString::fromUtf8(
         QJsonDocument(QJsonObject{{"torchscript", out.torchscript.verification.toJson()},
-                                  {"onnx", out.onnx.verification.toJson()}})
+                                  {"onnx", out.onnx.verification.toJson()},
+                                  {"onnx_opset", opset},
+                                  {"passed", true}})
             .toJson(QJsonDocument::Compact));
-    if (auto id = store.addExport(info); !id)
+    auto id = store.addExport(info);
+    if (!id)
         return R::failure(id.error());
-    out.seconds = timer.elapsed() / 1000.0;
+    out.exportId = id.value();
+    out.sha256 = info.sha256;
+    out.passed = true;
+    return out;
+}
+
+} // namespace
+} // namespace Internal
+
+Result<PackageOutcome> exportPackage(const QString &projectPath, qint64 modelVersionId, const QString &outDir,
+                                     const ProgressFn &progress, const CancelToken &cancel)
+{
+    auto out = writePackage(projectPath, modelVersionId, outDir, OnnxDefaultOpset, ExportSettings{}, progress, cancel);
+    if (out && !out->passed)
+        return Result<PackageOutcome>::failure(out->failure);
     return out;
 }
 

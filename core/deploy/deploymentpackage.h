@@ -17,13 +17,20 @@ struct PackageOutcome
 {
     QString folder;
     QString archive;
+    qint64 exportId = 0;         // the project's record of the archive
+    QString sha256;              // of the archive
     QStringList files;           // relative to folder, all listed in manifest.json
     ExportOutcome torchscript;
     ExportOutcome onnx;
+    int onnxOpset = 13;
+    bool passed = false;         // both files verified within the tolerance
+    QString failure;             // why not (the folder is then removed)
     double seconds = 0;
 };
 
-// Writes <outDir>/ (the package) and <outDir>.tar.gz.
+// Writes <outDir>/ (the package) and <outDir>.tar.gz with the default tolerance and ONNX opset 13.
+// If anything fails, including a verification, no package is left behind (the failed verification
+// stays recorded in the project).
 Result<PackageOutcome> exportPackage(const QString &projectPath, qint64 modelVersionId, const QString &outDir,
                                      const ProgressFn &progress = {}, const CancelToken &cancel = {});
 

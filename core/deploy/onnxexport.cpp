@@ -1,12 +1,12 @@
 #include "deploy/onnxexport.h"
 
+#include "deploy/internal/builtinexports.h"
+#include "deploy/internal/fileexport.h"
 #include "deploy/internal/onnxmodel.h"
 #include "deploy/internal/verification.h"
 #include "graph/internal/graphmodule.h"
 #include "project/projectstore.h"
 
-#include <QDir>
-#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 
@@ -49,97 +49,69 @@ Result<torch::Tensor> forwardOpenCv(cv::dnn::Net &net, const torch::Tensor &x)
 
 } // namespace
 
-Result<ExportOutcome> exportOnnx(const QString &projectPath, qint64 modelVersionId, const QString &outPath, int opset,
-                                 const ProgressFn &progress, const CancelToken &cancel)
+namespace Internal {
+
+Result<ExportOutcome> writeOnnxFile(const QString &projectPath, qint64 modelVersionId, const QString &outPath, int opset,
+                                    const ExportSettings &settings, const ProgressFn &progress,
+                                    const CancelToken &cancel)
 {
-    using R = Result<ExportOutcome>;
-    QElapsedTimer timer;
-    timer.start();
     if (opset < OnnxMinOpset || opset > OnnxMaxOpset)
-        return R::failure(QStringLiteral("ONNX export of model version %1: opset %2 is not supported (use %3 to %4)")
-                              .arg(modelVersionId)
-                              .arg(opset)
-                              .arg(OnnxMinOpset)
-                              .arg(OnnxMaxOpset));
-    auto opened = openModelVersion(projectPath, modelVersionId);
-    if (!opened)
-        return R::failure(opened.error());
-    ProjectStore &store = *opened->store;
-    const LoadedModel *loaded = &opened->model;
-
-    const QFileInfo target(outPath);
-    if (!QDir().mkpath(target.absolutePath()))
-        return R::failure(QStringLiteral("cannot create folder '%1'").arg(target.absolutePath()));
-    const QString tmpPath = target.absoluteFilePath() + QStringLiteral(".partial");
-    auto fail = [&](const QString &why) {
-        QFile::remove(tmpPath);
-        return R::failure(QStringLiteral("ONNX export of model version %1 failed: %2").arg(modelVersionId).arg(why));
-    };
-    ExportOutcome out;
-    qint64 steps = 2;
-    try {
-        auto samples = verificationSamples(store, loaded->dataset);
-        if (!samples)
-            return R::failure(samples.error());
-        const qint64 n = samples->size();
-        const qint64 batches = (n + kVerifyBatch - 1) / kVerifyBatch;
-        steps = batches + 2;
-        report(progress, 0, steps, QStringLiteral("export"));
-
-        QJsonObject metadata{{"preprocess.json", preprocessDescription(loaded->dataset, QStringLiteral("input"))},
-                             {"architecture", loaded->module->graph().name},
-                             {"model_version", QString::number(modelVersionId)}};
-        auto bytes = buildOnnxModel(*loaded->module, opset, metadata);
+        return Result<ExportOutcome>::failure(
+            QStringLiteral("ONNX export of model version %1: opset %2 is not supported (use %3 to %4)")
+                .arg(modelVersionId)
+                .arg(opset)
+                .arg(OnnxMinOpset)
+                .arg(OnnxMaxOpset));
+    FileExportSteps steps;
+    steps.format = QStringLiteral("onnx");
+    steps.title = QStringLiteral("ONNX");
+    steps.runtime = QStringLiteral("OpenCV DNN %1 readNetFromONNX").arg(QLatin1String(CV_VERSION));
+    steps.details = QJsonObject{{"opset", opset}, {"batch", kVerifyBatch}};
+    steps.write = [opset, modelVersionId](LoadedModel &model, const QString &partial) -> Status {
+        const QJsonObject metadata{{"preprocess.json", preprocessDescription(model.dataset, QStringLiteral("input"))},
+                                   {"architecture", model.module->graph().name},
+                                   {"model_version", QString::number(modelVersionId)}};
+        auto bytes = buildOnnxModel(*model.module, opset, metadata);
         if (!bytes)
-            return fail(bytes.error());
-        QFile file(tmpPath);
+            return Status::failure(bytes.error());
+        QFile file(partial);
         if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)
-            || file.write(bytes->data(), qint64(bytes->size())) != qint64(bytes->size()) || !file.flush()) {
-            const QString why = QStringLiteral("cannot write '%1': %2").arg(tmpPath, file.errorString());
-            file.close();
-            return fail(why);
-        }
-        file.close();
-        report(progress, 1, steps, QStringLiteral("export"));
-
-        // Verification: the written file, loaded by the consuming runtime, against the live model.
-        cv::dnn::Net net = cv::dnn::readNetFromONNX(tmpPath.toStdString());
+            || file.write(bytes->data(), qint64(bytes->size())) != qint64(bytes->size()) || !file.flush())
+            return Status::failure(QStringLiteral("cannot write '%1': %2").arg(partial, file.errorString()));
+        return success();
+    };
+    steps.verify = [](LoadedModel &model, const QString &partial, const SplitTensors &samples,
+                      OutputComparison &comparison, const ProgressFn &progress, const CancelToken &cancel) -> Status {
+        cv::dnn::Net net = cv::dnn::readNetFromONNX(partial.toStdString());
         net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
         net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
         torch::NoGradGuard noGrad;
-        OutputComparison comparison;
+        const qint64 n = samples.size();
+        const qint64 batches = (n + kVerifyBatch - 1) / kVerifyBatch;
         for (qint64 b = 0; b < batches; ++b) {
             if (cancel.isCancelled())
-                return fail(QStringLiteral("cancelled"));
+                return Status::failure(QStringLiteral("cancelled"));
             const qint64 from = b * kVerifyBatch, to = std::min(n, from + kVerifyBatch);
-            const torch::Tensor x = samples->images.slice(0, from, to);
+            const torch::Tensor x = samples.images.slice(0, from, to);
             auto exported = forwardOpenCv(net, x);
             if (!exported)
-                return fail(exported.error());
-            comparison.add(loaded->module->forward(x), exported.value(), samples->labels.slice(0, from, to));
-            report(progress, 2 + b, steps, QStringLiteral("verify"));
+                return Status::failure(exported.error());
+            comparison.add(model.module->forward(x), exported.value(), samples.labels.slice(0, from, to));
+            report(progress, b + 1, batches, QStringLiteral("verify"));
         }
-        out.verification = comparison.result();
-    } catch (const std::exception &e) {   // cv::Exception, c10::Error, protobuf/ONNX errors
-        return fail(describeException(e));
-    }
-    const ExportVerification &v = out.verification;
-    if (!v.passed)
-        return fail(QStringLiteral("verification with OpenCV DNN: max |diff| %1 (allowed %2), top-1 agreement %3 "
-                                   "on %4 samples; no file was written")
-                        .arg(v.maxAbsDiff)
-                        .arg(ExportMaxAllowedDiff)
-                        .arg(v.top1Agreement)
-                        .arg(v.samples));
-    const QJsonObject details{{"runtime", QStringLiteral("OpenCV DNN %1 readNetFromONNX").arg(QLatin1String(CV_VERSION))},
-                              {"opset", opset},
-                              {"batch", kVerifyBatch}};
-    if (auto st = publishExport(store, modelVersionId, QStringLiteral("onnx"), tmpPath, target.absoluteFilePath(),
-                                details, out);
-        !st)
-        return R::failure(st.error());
-    out.seconds = timer.elapsed() / 1000.0;
-    report(progress, steps, steps, QStringLiteral("export"));
+        return success();
+    };
+    return runFileExport(projectPath, modelVersionId, outPath, settings, steps, progress, cancel);
+}
+
+} // namespace Internal
+
+Result<ExportOutcome> exportOnnx(const QString &projectPath, qint64 modelVersionId, const QString &outPath, int opset,
+                                 const ProgressFn &progress, const CancelToken &cancel)
+{
+    auto out = writeOnnxFile(projectPath, modelVersionId, outPath, opset, ExportSettings{}, progress, cancel);
+    if (out && !out->verification.passed)
+        return Result<ExportOutcome>::failure(out->verification.failure);
     return out;
 }
 

@@ -15,7 +15,8 @@ constexpr int OnnxDefaultOpset = 13;
 
 // Writes model.onnx (input "input" N x C x H x W with a dynamic batch, output "logits" N x classes)
 // for the model version, verifies it with OpenCV DNN on up to 1000 test samples, records it in the
-// project as format "onnx". Refuses, leaving no file, when the outputs differ by more than 1e-4.
+// project as format "onnx". When the outputs differ by more than the default tolerance (1e-4) the
+// failed verification is recorded, no file is left and the result is a failure naming the differences.
 Result<ExportOutcome> exportOnnx(const QString &projectPath, qint64 modelVersionId, const QString &outPath,
                                  int opset = OnnxDefaultOpset, const ProgressFn &progress = {},
                                  const CancelToken &cancel = {});

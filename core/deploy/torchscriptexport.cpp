@@ -1,96 +1,61 @@
 #include "deploy/torchscriptexport.h"
 
 #include "data/internal/tensors.h"
+#include "deploy/internal/builtinexports.h"
+#include "deploy/internal/fileexport.h"
 #include "deploy/internal/verification.h"
 #include "graph/internal/graphmodule.h"
 #include "project/projectstore.h"
 
-#include <QCryptographicHash>
-#include <QDir>
-#include <QElapsedTimer>
-#include <QFile>
-#include <QFileInfo>
-#include <QJsonArray>
 #include <QJsonDocument>
+
+#include <torch/version.h>
 
 namespace lepton {
 
 using namespace Internal;
 
-QJsonObject ExportVerification::toJson() const
+namespace Internal {
+
+Result<ExportOutcome> writeTorchScriptFile(const QString &projectPath, qint64 modelVersionId, const QString &outPath,
+                                           const ExportSettings &settings, const ProgressFn &progress,
+                                           const CancelToken &cancel)
 {
-    return QJsonObject{{"samples", double(samples)},          {"max_abs_diff", maxAbsDiff},
-                       {"mean_abs_diff", meanAbsDiff},         {"top1_agreement", top1Agreement},
-                       {"exported_accuracy", exportedAccuracy}, {"passed", passed}};
+    FileExportSteps steps;
+    steps.format = QStringLiteral("torchscript");
+    steps.title = QStringLiteral("TorchScript");
+    steps.runtime = QStringLiteral("LibTorch %1 torch::jit::load").arg(QLatin1String(TORCH_VERSION));
+    steps.write = [](LoadedModel &model, const QString &partial) -> Status {
+        auto script = model.module->toTorchScript();
+        if (!script)
+            return Status::failure(script.error());
+        torch::jit::ExtraFilesMap extra;
+        extra["preprocess.json"] =
+            QJsonDocument(preprocessDescription(model.dataset, QStringLiteral("x"))).toJson().toStdString();
+        script->save(partial.toStdString(), extra);
+        return success();
+    };
+    steps.verify = [](LoadedModel &model, const QString &partial, const SplitTensors &samples,
+                      OutputComparison &comparison, const ProgressFn &progress, const CancelToken &) -> Status {
+        torch::jit::Module reloaded = torch::jit::load(partial.toStdString());
+        reloaded.eval();
+        torch::NoGradGuard noGrad;
+        comparison.add(model.module->forward(samples.images), reloaded.forward({samples.images}).toTensor(),
+                       samples.labels);
+        report(progress, 1, 1, QStringLiteral("verify"));
+        return success();
+    };
+    return runFileExport(projectPath, modelVersionId, outPath, settings, steps, progress, cancel);
 }
+
+} // namespace Internal
 
 Result<ExportOutcome> exportTorchScript(const QString &projectPath, qint64 modelVersionId, const QString &outPath,
                                         const ProgressFn &progress, const CancelToken &cancel)
 {
-    using R = Result<ExportOutcome>;
-    QElapsedTimer timer;
-    timer.start();
-    auto opened = openModelVersion(projectPath, modelVersionId);
-    if (!opened)
-        return R::failure(opened.error());
-    ProjectStore &store = *opened->store;
-    const LoadedModel *loaded = &opened->model;
-    report(progress, 1, 4, QStringLiteral("export"));
-
-    const QFileInfo target(outPath);
-    if (!QDir().mkpath(target.absolutePath()))
-        return R::failure(QStringLiteral("cannot create folder '%1'").arg(target.absolutePath()));
-    const QString tmpPath = target.absoluteFilePath() + QStringLiteral(".partial");
-    ExportOutcome out;
-    try {
-        auto script = loaded->module->toTorchScript();
-        if (!script)
-            return R::failure(script.error());
-        torch::jit::ExtraFilesMap extra;
-        extra["preprocess.json"] =
-            QJsonDocument(preprocessDescription(loaded->dataset, QStringLiteral("x"))).toJson().toStdString();
-        script->save(tmpPath.toStdString(), extra);
-        report(progress, 2, 4, QStringLiteral("export"));
-        if (cancel.isCancelled()) {
-            QFile::remove(tmpPath);
-            return R::failure(QStringLiteral("export cancelled"));
-        }
-
-        // Verification: the written file, loaded by the consuming runtime, against the live model.
-        torch::jit::Module reloaded = torch::jit::load(tmpPath.toStdString());
-        reloaded.eval();
-        auto samples = verificationSamples(store, loaded->dataset);
-        if (!samples) {
-            QFile::remove(tmpPath);
-            return R::failure(samples.error());
-        }
-        torch::NoGradGuard noGrad;
-        OutputComparison comparison;
-        comparison.add(loaded->module->forward(samples->images), reloaded.forward({samples->images}).toTensor(),
-                       samples->labels);
-        out.verification = comparison.result();
-        report(progress, 3, 4, QStringLiteral("verify"));
-    } catch (const std::exception &e) {
-        QFile::remove(tmpPath);
-        return R::failure(QStringLiteral("TorchScript export of model version %1 failed: %2")
-                              .arg(modelVersionId)
-                              .arg(describeException(e)));
-    }
-    if (!out.verification.passed) {
-        QFile::remove(tmpPath);
-        return R::failure(QStringLiteral("TorchScript export of model version %1 failed verification: max |diff| %2, "
-                                         "top-1 agreement %3 on %4 samples; no file was written")
-                              .arg(modelVersionId)
-                              .arg(out.verification.maxAbsDiff)
-                              .arg(out.verification.top1Agreement)
-                              .arg(out.verification.samples));
-    }
-    if (auto st = publishExport(store, modelVersionId, QStringLiteral("torchscript"), tmpPath,
-                                target.absoluteFilePath(), QJsonObject{{"runtime", "torch::jit::load"}}, out);
-        !st)
-        return R::failure(st.error());
-    out.seconds = timer.elapsed() / 1000.0;
-    report(progress, 4, 4, QStringLiteral("export"));
+    auto out = writeTorchScriptFile(projectPath, modelVersionId, outPath, ExportSettings{}, progress, cancel);
+    if (out && !out->verification.passed)
+        return Result<ExportOutcome>::failure(out->verification.failure);
     return out;
 }
 

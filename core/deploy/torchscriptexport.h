@@ -3,35 +3,15 @@
 // verified: the saved file is loaded back with torch::jit::load and compared with the live model.
 #include "common/progress.h"
 #include "common/result.h"
+#include "deploy/exportoutcome.h"
 
-#include <QJsonObject>
 #include <QVector>
 
 namespace lepton {
 
-struct ExportVerification
-{
-    qint64 samples = 0;
-    double maxAbsDiff = 0;
-    double meanAbsDiff = 0;
-    double top1Agreement = 0;     // fraction of samples where exported and live argmax agree
-    double exportedAccuracy = 0;  // accuracy of the exported file on those samples
-    bool passed = false;
-
-    QJsonObject toJson() const;
-};
-
-struct ExportOutcome
-{
-    qint64 exportId = 0;
-    QString path;
-    QString sha256;
-    qint64 bytes = 0;
-    ExportVerification verification;
-    double seconds = 0;
-};
-
-// Writes model.pt for the model version, verifies it on the test split, records it.
+// Writes model.pt for the model version, verifies it on the test split (default tolerance), records
+// it. A verification beyond the tolerance is recorded in the project as a failed export, no file is
+// left at outPath, and the result is a failure naming the differences.
 Result<ExportOutcome> exportTorchScript(const QString &projectPath, qint64 modelVersionId,
                                         const QString &outPath, const ProgressFn &progress = {},
                                         const CancelToken &cancel = {});

@@ -125,8 +125,11 @@ private Q_SLOTS:
                               "README.md", "samples/expected.json"})
             QVERIFY2(files.contains(QLatin1String(f)), f);
         QVERIFY(QFile::exists(folder + ".tar.gz"));
-        QVERIFY(o.value("verification").toObject().value("onnx").toObject().value("passed").toBool());
-        QVERIFY(o.value("verification").toObject().value("torchscript").toObject().value("passed").toBool());
+        QVERIFY(o.value("passed").toBool());
+        const QJsonArray verified = o.value("verified").toArray();
+        QCOMPARE(verified.size(), 2);   // model.pt and model.onnx, each checked by its runtime
+        for (const QJsonValue &v : verified)
+            QVERIFY(v.toObject().value("verification").toObject().value("passed").toBool());
 
         // Every sample in the package is predicted, from the archive, as the package says it must be.
         QFile ef(folder + "/samples/expected.json");
@@ -185,20 +188,33 @@ private Q_SLOTS:
         QCOMPARE(json(r).value("samples").toInt(), 5000);
         r = lepton({"train", project, "--epochs", "1", "--json"});
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        const int version = json(r).value("model_version_id").toInt();
+        // --json prints one line per epoch, then the result line.
+        const QJsonObject trained = QJsonDocument::fromJson(r.out.trimmed().split('\n').last()).object();
+        QCOMPARE(trained.value("event").toString(), QString("result"));
+        const int version = trained.value("model_version_id").toInt();
         QVERIFY(version > 0);
+        auto verification = [](const Run &run) {
+            return json(run).value("verified").toArray().first().toObject().value("verification").toObject();
+        };
         r = lepton({"export", project, "--model", QString::number(version), "--out", m_dir.filePath("b/model.pt"), "--json"});
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        QVERIFY(json(r).value("verification").toObject().value("passed").toBool());
-        r = lepton({"export", project, "--model", QString::number(version), "--target", "onnx", "--opset", "11",
+        QVERIFY(json(r).value("passed").toBool());
+        QVERIFY(verification(r).value("passed").toBool());
+        r = lepton({"export", project, "--model", QString::number(version), "--target", "onnx", "--option", "opset=11",
                     "--out", m_dir.filePath("b/model.onnx"), "--json"});
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        QVERIFY(json(r).value("verification").toObject().value("passed").toBool());
-        QVERIFY(json(r).value("verification").toObject().value("max_abs_diff").toDouble() < 1e-4);
+        QVERIFY(verification(r).value("passed").toBool());
+        QVERIFY(verification(r).value("max_abs_diff").toDouble() < 1e-4);
+        QCOMPARE(verification(r).value("tolerance_abs").toDouble(), 1e-4);
         r = lepton({"export", project, "--model", QString::number(version), "--target", "onnx", "--opset", "7",
                     "--out", m_dir.filePath("b/old.onnx")});
-        QCOMPARE(r.exitCode, 1);
-        QVERIFY2(r.err.contains("opset 7 is not supported"), r.err.constData());
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("option 'opset': 7 is outside 11..17"), r.err.constData());
+        r = lepton({"export", project, "--model", QString::number(version), "--target", "onnx", "--option", "speed=9",
+                    "--out", m_dir.filePath("b/old.onnx")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("has no option 'speed'"), r.err.constData());
+        QVERIFY(!QFile::exists(m_dir.filePath("b/old.onnx")));
         r = lepton({"info", project, "--json"});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonObject info = json(r);
@@ -206,6 +222,38 @@ private Q_SLOTS:
         QCOMPARE(info.value("runs").toArray().size(), 1);
         QCOMPARE(info.value("model_versions").toArray().size(), 1);
         QCOMPARE(info.value("exports").toArray().size(), 2);
+
+        // OpenCV's float arithmetic differs from LibTorch's by ~1e-6: with a zero tolerance the ONNX
+        // export must fail, exit 1, leave no file, and keep its report as a failed export record.
+        const QString strict = m_dir.filePath("b/strict.onnx");
+        r = lepton({"export", project, "--model", QString::number(version), "--target", "onnx", "--tolerance", "0",
+                    "--out", strict, "--json"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("failed verification") && r.err.contains("allowed 0"), r.err.constData());
+        QVERIFY(!QFile::exists(strict));
+        QVERIFY(!QFile::exists(strict + ".partial"));
+        const QJsonObject failed = json(r);
+        QVERIFY(!failed.value("passed").toBool());
+        QCOMPARE(failed.value("path").toString(), QString());
+        const QJsonObject report = failed.value("verified").toArray().first().toObject();
+        QVERIFY(report.value("export_id").toInt() > 0);
+        QVERIFY(report.value("verification").toObject().value("max_abs_diff").toDouble() > 0);
+        r = lepton({"info", project, "--json"});
+        const QJsonArray exports = json(r).value("exports").toArray();
+        QCOMPARE(exports.size(), 3);
+        QCOMPARE(exports.last().toObject().value("passed").toBool(true), false);
+        QCOMPARE(exports.last().toObject().value("sha256").toString(), QString());
+        // TorchScript reproduces LibTorch exactly: even a zero tolerance passes.
+        r = lepton({"export", project, "--model", QString::number(version), "--tolerance", "0", "--out",
+                    m_dir.filePath("b/exact.pt")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+
+        r = lepton({"export", "--list-targets", "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QStringList ids;
+        for (const QJsonValue &t : json(r).value("targets").toArray())
+            ids << t.toObject().value("id").toString();
+        QCOMPARE(ids, QStringList({"torchscript", "onnx", "package"}));
     }
 
     void helpForEveryCommand()

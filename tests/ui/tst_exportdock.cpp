@@ -17,6 +17,9 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPlainTextEdit>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -39,6 +42,7 @@ private slots:
     void exportsAllTargets();
     void failedTargetDoesNotStopTheOthers();
     void noTargetDisablesExport();
+    void toleranceBeyondLimitKeepsOnlyTheReport();
 
 private:
     static void openOnDemo(MainWindow &w, const QString &project);
@@ -126,8 +130,13 @@ void TestExportDock::exportsAllTargets()
     const int storedBefore = history->rowCount();
 
     setTargets(dock, true, true, true);
-    QCOMPARE(child<QSpinBox>(dock, "exportOpsetSpin")->minimum(), 11);
-    QCOMPARE(child<QSpinBox>(dock, "exportOpsetSpin")->maximum(), 17);
+    // Option editors come from the targets' option specs in the registry.
+    for (const char *name : {"exportOption-onnx-opset", "exportOption-package-opset"}) {
+        QCOMPARE(child<QSpinBox>(dock, name)->minimum(), 11);
+        QCOMPARE(child<QSpinBox>(dock, name)->maximum(), 17);
+        QCOMPARE(child<QSpinBox>(dock, name)->value(), 13);
+    }
+    child<QSpinBox>(dock, "exportOption-package-opset")->setValue(11);
     QVERIFY(button->isEnabled());
     QTest::mouseClick(button, Qt::LeftButton);
     QVERIFY(!button->isEnabled());
@@ -153,6 +162,11 @@ void TestExportDock::exportsAllTargets()
     QCOMPARE(packages.size(), 1);
     const QString packageDir = QDir(folder).filePath(packages.first());
     QVERIFY(QFileInfo::exists(QDir(packageDir).filePath("manifest.json")));
+    {
+        QFile manifest(QDir(packageDir).filePath("manifest.json"));
+        QVERIFY(manifest.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(manifest.readAll()).object().value("onnx_opset").toInt(), 11);
+    }
     QVERIFY(QFileInfo(packageDir + ".tar.gz").size() > 0);
     QCOMPARE(child<QLineEdit>(child<ExportTargetReport>(dock, "exportReport-package"), "exportPath")->text(),
              packageDir + ".tar.gz");
@@ -215,9 +229,54 @@ void TestExportDock::noTargetDisablesExport()
     setTargets(dock, false, false, false);
     QVERIFY(!button->isEnabled());
     QVERIFY(!button->toolTip().isEmpty());
-    QVERIFY(!child<QSpinBox>(dock, "exportOpsetSpin")->isEnabled());
+    QVERIFY(!child<QSpinBox>(dock, "exportOption-onnx-opset")->isEnabled());
     setTargets(dock, false, false, true);
     QVERIFY(button->isEnabled());
+}
+
+void TestExportDock::toleranceBeyondLimitKeepsOnlyTheReport()
+{
+    MainWindow w;
+    openOnDemo(w, m_demo.projectPath);
+    ExportDock *dock = w.exportDock();
+    const QString folder = m_dir.filePath("strict");
+    auto folderEdit = child<QLineEdit>(dock, "exportFolderEdit");
+    folderEdit->selectAll();
+    QTest::keyClicks(folderEdit, folder);
+    setTargets(dock, true, true, false);
+    auto tolerance = child<QLineEdit>(dock, "exportToleranceEdit");
+    auto button = child<QPushButton>(dock, "exportRunButton");
+    tolerance->clear();
+    QVERIFY(!button->isEnabled());   // no tolerance, no export
+    QTest::keyClicks(tolerance, "0");
+    QVERIFY(button->isEnabled());
+    auto history = child<QTableWidget>(dock, "exportHistory");
+    const int storedBefore = history->rowCount();
+    QTest::mouseClick(button, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(button->isEnabled(), 600000);
+
+    // LibTorch reloads TorchScript bit-exactly; OpenCV DNN differs by ~1e-6, which a zero tolerance refuses.
+    auto torchscript = child<ExportTargetReport>(dock, "exportReport-torchscript");
+    auto onnx = child<ExportTargetReport>(dock, "exportReport-onnx");
+    QCOMPARE(torchscript->state(), ExportTargetReport::State::Passed);
+    QCOMPARE(onnx->state(), ExportTargetReport::State::Failed);
+    QVERIFY(child<QLabel>(onnx, "exportSummary")->text().contains("failed verification"));
+    QVERIFY(child<QLabel>(onnx, "exportMaxAbsDiff")->isVisible());
+    QVERIFY2(child<QLabel>(onnx, "exportMaxAbsDiff")->text().contains("allowed 0"),
+             qPrintable(child<QLabel>(onnx, "exportMaxAbsDiff")->text()));
+    QVERIFY(child<QLabel>(onnx, "exportSize")->text().contains("failed verification"));
+    QVERIFY(!QFileInfo::exists(QDir(folder).filePath("model.onnx")));
+    QVERIFY(QFileInfo::exists(QDir(folder).filePath("model.pt")));
+
+    // Both are recorded; the failed one says so in the history and keeps its numbers.
+    QCOMPARE(history->rowCount(), storedBefore + 2);
+    QCOMPARE(history->item(history->rowCount() - 1, 2)->text(), QString("onnx"));
+    QCOMPARE(history->item(history->rowCount() - 1, 3)->text(), QString("failed"));
+    history->selectRow(history->rowCount() - 1);
+    auto stored = child<ExportTargetReport>(dock, "exportStoredReport");
+    QTRY_VERIFY(stored->isVisible());
+    QCOMPARE(stored->state(), ExportTargetReport::State::Failed);
+    QVERIFY(child<QPlainTextEdit>(stored, "exportJson")->toPlainText().contains("\"passed\":false"));
 }
 
 QTEST_MAIN(TestExportDock)

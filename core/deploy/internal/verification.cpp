@@ -37,7 +37,7 @@ QJsonObject preprocessDescription(const DatasetInfo &ds, const QString &inputNam
     };
 }
 
-Result<SplitTensors> verificationSamples(const ProjectStore &store, const DatasetInfo &dataset)
+Result<SplitTensors> verificationSamples(const ProjectStore &store, const DatasetInfo &dataset, qint64 maxSamples)
 {
     using R = Result<SplitTensors>;
     auto data = loadSplit(store, dataset, Split::Test);
@@ -47,7 +47,7 @@ Result<SplitTensors> verificationSamples(const ProjectStore &store, const Datase
         data = loadSplit(store, dataset, Split::Validation);
     if (!data)
         return R::failure(data.error());
-    const qint64 n = std::min<qint64>(data->size(), ExportVerifySamples);
+    const qint64 n = std::min<qint64>(data->size(), maxSamples);
     if (n == 0)
         return R::failure(QStringLiteral("cannot verify the export: dataset '%1' has no test or validation samples")
                               .arg(dataset.name));
@@ -66,7 +66,7 @@ void OutputComparison::add(const torch::Tensor &live, const torch::Tensor &expor
     m_samples += live.size(0);
 }
 
-ExportVerification OutputComparison::result() const
+ExportVerification OutputComparison::result(double tolerance) const
 {
     ExportVerification v;
     v.samples = m_samples;
@@ -74,7 +74,8 @@ ExportVerification OutputComparison::result() const
     v.meanAbsDiff = m_values > 0 ? m_sumAbsDiff / double(m_values) : 0;
     v.top1Agreement = m_samples > 0 ? double(m_agree) / double(m_samples) : 0;
     v.exportedAccuracy = m_samples > 0 ? double(m_correct) / double(m_samples) : 0;
-    v.passed = m_samples > 0 && v.maxAbsDiff <= ExportMaxAllowedDiff && m_agree == m_samples;
+    v.tolerance = tolerance;
+    v.passed = m_samples > 0 && v.maxAbsDiff <= tolerance && m_agree == m_samples;
     return v;
 }
 
@@ -88,6 +89,27 @@ Status checkInputShape(const QVector<float> &input, const QVector<qint64> &shape
     return success();
 }
 
+namespace {
+Status recordExport(ProjectStore &store, qint64 modelVersionId, const QString &format, const QJsonObject &details,
+                    ExportOutcome &out, const QString &path)
+{
+    QJsonObject report = out.verification.toJson();
+    for (auto it = details.begin(); it != details.end(); ++it)
+        report.insert(it.key(), it.value());
+    ExportInfo info;
+    info.modelVersionId = modelVersionId;
+    info.format = format;
+    info.path = path;
+    info.sha256 = out.sha256;
+    info.verificationJson = QString::fromUtf8(QJsonDocument(report).toJson(QJsonDocument::Compact));
+    auto id = store.addExport(info);
+    if (!id)
+        return Status::failure(id.error());
+    out.exportId = id.value();
+    return success();
+}
+} // namespace
+
 Status publishExport(ProjectStore &store, qint64 modelVersionId, const QString &format, const QString &partialPath,
                      const QString &targetPath, const QJsonObject &details, ExportOutcome &out)
 {
@@ -99,21 +121,17 @@ Status publishExport(ProjectStore &store, qint64 modelVersionId, const QString &
     out.path = targetPath;
     out.sha256 = fileSha256(out.path);
     out.bytes = QFileInfo(out.path).size();
+    return recordExport(store, modelVersionId, format, details, out, targetPath);
+}
 
-    QJsonObject report = out.verification.toJson();
-    for (auto it = details.begin(); it != details.end(); ++it)
-        report.insert(it.key(), it.value());
-    ExportInfo info;
-    info.modelVersionId = modelVersionId;
-    info.format = format;
-    info.path = out.path;
-    info.sha256 = out.sha256;
-    info.verificationJson = QString::fromUtf8(QJsonDocument(report).toJson(QJsonDocument::Compact));
-    auto id = store.addExport(info);
-    if (!id)
-        return Status::failure(id.error());
-    out.exportId = id.value();
-    return success();
+Status recordFailedExport(ProjectStore &store, qint64 modelVersionId, const QString &format, const QString &targetPath,
+                          const QJsonObject &details, ExportOutcome &out)
+{
+    out.path.clear();
+    out.sha256.clear();
+    out.bytes = 0;
+    // The record names where the file would have gone; its report says why it is not there.
+    return recordExport(store, modelVersionId, format, details, out, targetPath);
 }
 
 } // namespace lepton::Internal

@@ -9,24 +9,23 @@
 
 namespace lepton::Internal {
 
-constexpr qint64 ExportVerifySamples = 1000;
-constexpr double ExportMaxAllowedDiff = 1e-4;
 
 QString fileSha256(const QString &path);
 
 // How a caller feeds the model (shape, scaling, channel order, labels).
 QJsonObject preprocessDescription(const DatasetInfo &dataset, const QString &inputName);
 
-// Up to ExportVerifySamples of the test split (the validation split if the test split is empty).
-Result<SplitTensors> verificationSamples(const ProjectStore &store, const DatasetInfo &dataset);
+// Up to maxSamples of the test split (the validation split if the test split is empty).
+Result<SplitTensors> verificationSamples(const ProjectStore &store, const DatasetInfo &dataset,
+                                         qint64 maxSamples = DefaultExportVerifySamples);
 
 // Exported vs live outputs, accumulated batch by batch.
 class OutputComparison
 {
 public:
     void add(const torch::Tensor &live, const torch::Tensor &exported, const torch::Tensor &labels);
-    // passed: max |diff| <= ExportMaxAllowedDiff and every argmax agrees.
-    ExportVerification result() const;
+    // passed: max |diff| <= tolerance and every argmax agrees.
+    ExportVerification result(double tolerance = DefaultExportTolerance) const;
 
 private:
     qint64 m_samples = 0;
@@ -44,5 +43,9 @@ Status checkInputShape(const QVector<float> &input, const QVector<qint64> &shape
 // export (format, verification + `details`) in the project.
 Status publishExport(ProjectStore &store, qint64 modelVersionId, const QString &format, const QString &partialPath,
                      const QString &targetPath, const QJsonObject &details, ExportOutcome &out);
+
+// Records an export whose verification failed (report kept, no file, empty checksum); fills exportId.
+Status recordFailedExport(ProjectStore &store, qint64 modelVersionId, const QString &format,
+                          const QString &targetPath, const QJsonObject &details, ExportOutcome &out);
 
 } // namespace lepton::Internal
