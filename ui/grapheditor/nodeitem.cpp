@@ -194,7 +194,7 @@ void NodeItem::refresh()
 
 QRectF NodeItem::boundingRect() const
 {
-    return QRectF(0, 0, GraphNodeMetrics::Width, GraphNodeMetrics::Height).adjusted(-3, -3, 3, 3);
+    return QRectF(0, 0, GraphNodeMetrics::Width, GraphNodeMetrics::Height).adjusted(-6, -6, 6, 6);
 }
 
 void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *)
@@ -252,11 +252,15 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidge
     QPen border(QColor(0x8a, 0x8f, 0x98), 1.2);
     if (!m_error.isEmpty())
         border = m_blocked ? QPen(QColor(0x9a, 0xa0, 0xa8), 1.2, Qt::DashLine) : QPen(ErrorColor, 2.6);
-    if (isSelected())
-        border = QPen(SelectedColor, m_error.isEmpty() ? 2.6 : 3.2, m_error.isEmpty() ? Qt::SolidLine : Qt::DashLine);
     painter->setPen(border);
     painter->setBrush(Qt::NoBrush);
     painter->drawPath(outline);
+    if (isSelected()) {   // a halo, so the border keeps saying whether the node is valid
+        QPainterPath halo;
+        halo.addRoundedRect(r.adjusted(-3.5, -3.5, 3.5, 3.5), Corner + 3, Corner + 3);
+        painter->setPen(QPen(SelectedColor, 2.4));
+        painter->drawPath(halo);
+    }
 }
 
 QVariant NodeItem::itemChange(GraphicsItemChange change, const QVariant &value)
