@@ -213,6 +213,7 @@ QWidget *EvaluationDock::createOverviewTab()
     split->addWidget(m_confusion);
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 3);
+    split->setSizes({520, 680});
     return split;
 }
 
@@ -398,6 +399,7 @@ void EvaluationDock::showEvaluation(qint64 evaluationId)
 void EvaluationDock::showOutcome(const EvaluationOutcome &e, const QHash<qint64, QImage> &thumbnails)
 {
     m_current = e;
+    m_splitCombo->setCurrentIndex(std::max(0, m_splitCombo->findData(int(e.split))));
     const QString model = e.modelName.isEmpty() ? QStringLiteral("#%1").arg(e.modelVersionId)
                                                 : QStringLiteral("#%1 (%2)").arg(e.modelVersionId).arg(e.modelName);
     m_summary->setText(tr("<b>Evaluation #%1</b> of model version %2 on the <b>%3</b> split — %4 samples, %5 classes%6")

@@ -55,7 +55,9 @@ void addUnitAxes(QChart *chart, const QString &x, const QString &y)
     auto ax = new QValueAxis;
     auto ay = new QValueAxis;
     ax->setRange(0, 1);
-    ay->setRange(0, 1.02);
+    ay->setRange(0, 1);
+    ax->setTickCount(6);
+    ay->setTickCount(6);
     ax->setTitleText(x);
     ay->setTitleText(y);
     ax->setLabelFormat("%.1f");
