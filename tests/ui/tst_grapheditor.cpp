@@ -116,6 +116,7 @@ private slots:
     void importExportRoundTrip();
     void resnetLayoutHasNoOverlaps();
     void zoomShortcuts();
+    void panAndRubberBandSelect();
 };
 
 void TestGraphEditor::paletteListsEveryRegisteredLayer()
@@ -596,6 +597,37 @@ void TestGraphEditor::zoomShortcuts()
     for (const GraphNode &n : editor.document()->graph().nodes)
         QVERIFY(editor.view()->viewport()->rect().contains(
             editor.view()->mapFromScene(editor.scene()->nodeItem(n.id)->sceneBoundingRect()).boundingRect()));
+}
+
+void TestGraphEditor::panAndRubberBandSelect()
+{
+    GraphEditor editor;
+    editor.resize(1200, 800);
+    editor.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&editor));
+    editor.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&editor));
+    editor.document()->setGraph(smallChain());
+    GraphView *view = editor.view();
+    view->setZoom(1.0);
+    view->centerOn(editor.scene()->nodeItem("relu1"));
+    QWidget *vp = view->viewport();
+
+    // Rubber band from empty canvas left of the chain across conv1 and relu1.
+    const QRectF conv = editor.scene()->nodeItem("conv1")->sceneBoundingRect();
+    const QRectF relu = editor.scene()->nodeItem("relu1")->sceneBoundingRect();
+    dragInView(view, QPointF(conv.left() - 40, conv.top() - 10), relu.center());
+    QCOMPARE(editor.scene()->selectedNodeIds(), (QStringList{"conv1", "relu1"}));
+    QCOMPARE(editor.document()->undoStack()->count(), 0);   // selecting is not an edit
+
+    // Middle-button drag pans: the scene point under the cursor moves with it.
+    const QPoint a = vp->rect().center(), b = a + QPoint(-80, -60);
+    const QPointF before = view->mapToScene(a);
+    QTest::mousePress(vp, Qt::MiddleButton, {}, a);
+    QTest::mouseMove(vp, b);
+    QTest::mouseRelease(vp, Qt::MiddleButton, {}, b);
+    QVERIFY((view->mapToScene(b) - before).manhattanLength() < 2);
+    QCOMPARE(editor.document()->undoStack()->count(), 0);
 }
 
 QTEST_MAIN(TestGraphEditor)
