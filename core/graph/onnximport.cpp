@@ -19,7 +19,7 @@ using Tensors = std::map<std::string, torch::Tensor>;
 
 const char kSupported[] = "Conv, ConvTranspose, Gemm, MatMul (+ Add), Relu, LeakyRelu, Sigmoid, Tanh, MaxPool, "
                           "AveragePool, GlobalAveragePool, BatchNormalization, Flatten, Add, Concat, Dropout, "
-                          "Identity, Pad (zeros, before AveragePool), final Softmax";
+                          "Identity, Pad (zeros, before AveragePool), Reshape/Squeeze that flatten, final Softmax";
 
 QString qs(const std::string &s) { return QString::fromStdString(s); }
 
@@ -347,6 +347,24 @@ Status Importer::convert(const onnx::NodeProto &n)
     if (op == QLatin1String("Flatten")) {
         if (a.i("axis", 1) != 1)
             return unsupported(n, QStringLiteral("only axis 1 is supported"));
+        if (inRank(0) == 1)
+            return passThrough();
+        return addNode(n, QStringLiteral("Flatten"), {}, 1, 1);
+    }
+    if (op == QLatin1String("Reshape") || op == QLatin1String("Squeeze")) {
+        // The flattening idioms: Reshape to [0 | -1 | 1, -1] and Squeeze of a pooled N×C×1×1.
+        const torch::Tensor *target = n.input_size() > 1 ? constant(n.input(1)) : nullptr;
+        std::vector<qint64> values;
+        if (target && target->scalar_type() == torch::kInt64)
+            values.assign(target->data_ptr<int64_t>(), target->data_ptr<int64_t>() + target->numel());
+        else if (op == QLatin1String("Squeeze"))
+            values = a.ints("axes");
+        if (op == QLatin1String("Reshape")) {
+            if (values.size() != 2 || values[1] != -1 || values[0] < -1 || values[0] > 1)
+                return unsupported(n, QStringLiteral("only a reshape to [batch, -1] (flattening) is supported"));
+        } else if (inRank(0) != 1 || values != std::vector<qint64>{2, 3}) {
+            return unsupported(n, QStringLiteral("only squeezing axes [2, 3] of a global average pool is supported"));
+        }
         if (inRank(0) == 1)
             return passThrough();
         return addNode(n, QStringLiteral("Flatten"), {}, 1, 1);

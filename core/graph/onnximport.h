@@ -2,7 +2,7 @@
 // ONNX model → ModelGraph + initial weights, for the supported operator subset: Conv (incl. grouped
 // depthwise), ConvTranspose, Gemm, MatMul (+ Add), Relu, LeakyRelu, Sigmoid, Tanh,
 // MaxPool, AveragePool, GlobalAveragePool, BatchNormalization, Flatten, Add, Concat,
-// Dropout/Identity, and Softmax as the last operator (dropped: lepton graphs output logits).
+// Dropout/Identity, flattening Reshape/Squeeze, and Softmax as the last operator (dropped: lepton graphs output logits).
 #include "common/result.h"
 #include "graph/modelgraph.h"
 

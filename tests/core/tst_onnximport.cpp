@@ -161,6 +161,23 @@ private Q_SLOTS:
         QVERIFY2(diff < 1e-5, qPrintable(QStringLiteral("L∞ %1").arg(diff)));
     }
 
+    void flatteningReshapeAndSqueeze()
+    {
+        QFile f(fixture("onnx_import_reshape.json"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject ref = QJsonDocument::fromJson(f.readAll()).object();
+        auto imported = importOnnxModel(fixture("onnx_import_reshape.onnx"));
+        QVERIFY2(imported.ok(), qPrintable(imported.error()));
+        QCOMPARE(types(imported->graph, false),
+                 QStringList({"Input", "Conv2d", "Flatten", "Linear", "GlobalAvgPool", "Linear", "Add"}));
+        auto m = moduleWithWeights(imported.value());
+        QVERIFY(m);
+        torch::NoGradGuard noGrad;
+        const torch::Tensor y = m->forward(tensorOf(ref.value("input").toArray(), {2, 1, 6, 6}));
+        const double diff = (y - tensorOf(ref.value("output").toArray(), {2, 3})).abs().max().item<double>();
+        QVERIFY2(diff < 1e-4, qPrintable(QStringLiteral("L∞ %1").arg(diff)));
+    }
+
     void unsupportedOperatorIsNamed()
     {
         auto r = importOnnxModel(fixture("onnx_import_unsupported.onnx"));
