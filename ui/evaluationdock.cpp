@@ -207,6 +207,7 @@ QWidget *EvaluationDock::createOverviewTab()
     m_classTable->setHorizontalHeaderLabels({tr("Class"), tr("Precision"), tr("Recall"), tr("F1"), tr("Support"),
                                              tr("ROC AUC"), tr("AP")});
     m_classTable->setSortingEnabled(true);
+    m_classTable->sortByColumn(0, Qt::AscendingOrder);
     m_classTable->setToolTip(tr("Click a column header to sort"));
     auto split = new QSplitter(Qt::Horizontal);
     split->addWidget(titled(tr("<b>Per class</b>"), m_classTable));
@@ -402,9 +403,9 @@ void EvaluationDock::showOutcome(const EvaluationOutcome &e, const QHash<qint64,
     m_splitCombo->setCurrentIndex(std::max(0, m_splitCombo->findData(int(e.split))));
     const QString model = e.modelName.isEmpty() ? QStringLiteral("#%1").arg(e.modelVersionId)
                                                 : QStringLiteral("#%1 (%2)").arg(e.modelVersionId).arg(e.modelName);
-    m_summary->setText(tr("<b>Evaluation #%1</b> of model version %2 on the <b>%3</b> split — %4 samples, %5 classes%6")
-                           .arg(e.evaluationId)
-                           .arg(model.toHtmlEscaped(), splitName(e.split))
+    const QString title = e.evaluationId ? tr("Evaluation #%1").arg(e.evaluationId) : tr("Evaluation (not stored)");
+    m_summary->setText(tr("<b>%1</b> of model version %2 on the <b>%3</b> split — %4 samples, %5 classes%6")
+                           .arg(title, model.toHtmlEscaped(), splitName(e.split))
                            .arg(e.samples)
                            .arg(e.classes.size())
                            .arg(e.created.isValid()
@@ -429,7 +430,8 @@ void EvaluationDock::showClassTable(const EvaluationOutcome &e)
     m_classTable->setRowCount(int(m.perClass.size()));
     for (int i = 0; i < m.perClass.size(); ++i) {
         const ClassMetrics &c = m.perClass[i];
-        auto name = new QTableWidgetItem(e.classes.value(i, QString::number(i)));
+        auto name = new NumericItem(e.classes.value(i, QString::number(i)), i);   // sorts in class order
+        name->setTextAlignment(Qt::AlignLeft | Qt::AlignVCenter);
         m_classTable->setItem(i, 0, name);
         m_classTable->setItem(i, 1, new NumericItem(QString::number(c.precision, 'f', 4), c.precision));
         m_classTable->setItem(i, 2, new NumericItem(QString::number(c.recall, 'f', 4), c.recall));

@@ -65,6 +65,7 @@ ComparisonView::ComparisonView(QWidget *parent)
     m_title->setObjectName("comparisonTitle");
     m_title->setWordWrap(true);
     m_classes->setSortingEnabled(true);
+    m_classes->sortByColumn(0, Qt::AscendingOrder);
     auto split = new QSplitter(Qt::Vertical);
     split->addWidget(m_summary);
     split->addWidget(m_classes);
@@ -109,7 +110,9 @@ bool ComparisonView::setEvaluations(const EvaluationOutcome &a, const Evaluation
     m_classes->setRowCount(int(m_comparison.perClass.size()));
     for (int r = 0; r < m_comparison.perClass.size(); ++r) {
         const ClassDelta &c = m_comparison.perClass[r];
-        m_classes->setItem(r, 0, new QTableWidgetItem(c.className));
+        auto name = new NumericItem(c.className, r);   // sorts in class order
+        name->setTextAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+        m_classes->setItem(r, 0, name);
         const double values[] = {c.a.precision, c.b.precision, c.precisionDelta(), c.a.recall, c.b.recall,
                                  c.recallDelta(), c.a.f1, c.b.f1, c.f1Delta()};
         for (int i = 0; i < 9; ++i)
