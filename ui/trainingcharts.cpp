@@ -54,7 +54,7 @@ QChartView *makeView(const QString &title, const QString &objectName, QValueAxis
     auto view = new QChartView(chart);
     view->setObjectName(objectName);
     view->setRenderHint(QPainter::Antialiasing);
-    view->setMinimumSize(240, 180);
+    view->setMinimumSize(160, 120);
     return view;
 }
 
@@ -114,13 +114,16 @@ TrainingCharts::TrainingCharts(QWidget *parent)
         attach(m_accuracyView, s, m_accuracyX, m_accuracyY);
     attach(m_rateView, m_rate, m_rateX, m_rateY);
     m_rateView->chart()->legend()->hide();
+    // The chart's title names the curve: axis titles would only take the little height it has.
+    m_rateX->setTitleVisible(false);
+    m_rateY->setTitleVisible(false);
 
     auto layout = new QGridLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_lossView, 0, 0);
     layout->addWidget(m_accuracyView, 0, 1);
     layout->addWidget(m_rateView, 1, 0, 1, 2);
-    layout->setRowStretch(0, 3);
+    layout->setRowStretch(0, 2);
     layout->setRowStretch(1, 1);
 
     m_flushTimer->setSingleShot(true);

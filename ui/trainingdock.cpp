@@ -91,14 +91,13 @@ TrainingDock::TrainingDock(ProjectContext *project, QWidget *parent)
     buttons->addWidget(m_progress, 1);
     buttons->addWidget(m_speed);
 
-    auto top = new QWidget;
-    auto topLayout = new QVBoxLayout(top);
-    topLayout->setContentsMargins(0, 0, 0, 0);
-    topLayout->addLayout(source);
-    topLayout->addWidget(m_form);
-    topLayout->addLayout(buttons);
-    topLayout->addWidget(m_status);
-    topLayout->addWidget(m_error);
+    // Buttons and status stay at the top; the form scrolls, and charts and runs share the rest,
+    // so the dock stays usable (nothing clipped) in a small main window.
+    auto formScroll = new QScrollArea;
+    formScroll->setObjectName("trainingFormScroll");
+    formScroll->setWidget(m_form);
+    formScroll->setWidgetResizable(true);
+    formScroll->setFrameShape(QFrame::NoFrame);
 
     auto lower = new QSplitter(Qt::Horizontal);
     lower->addWidget(m_charts);
@@ -106,10 +105,19 @@ TrainingDock::TrainingDock(ProjectContext *project, QWidget *parent)
     lower->setStretchFactor(0, 3);
     lower->setStretchFactor(1, 2);
 
+    auto parts = new QSplitter(Qt::Vertical);
+    parts->addWidget(formScroll);
+    parts->addWidget(lower);
+    parts->setStretchFactor(0, 1);
+    parts->setStretchFactor(1, 3);
+
     auto body = new QWidget;
     auto layout = new QVBoxLayout(body);
-    layout->addWidget(top);
-    layout->addWidget(lower, 1);
+    layout->addLayout(source);
+    layout->addLayout(buttons);
+    layout->addWidget(m_status);
+    layout->addWidget(m_error);
+    layout->addWidget(parts, 1);
     setWidget(body);
 
     connect(m_project, &ProjectContext::projectChanged, this, [this] {
@@ -178,13 +186,14 @@ void TrainingDock::reloadChoices()
 
 void TrainingDock::updateReadiness()
 {
-    const bool running = m_watcher.isRunning();
+    const bool running = m_watcher.isRunning() || m_running;
     const bool ready = m_project->isOpen() && m_datasetCombo->count() > 0 && m_architectureCombo->count() > 0;
     m_startButton->setEnabled(!running && ready && m_form->problem().isEmpty());
 }
 
 void TrainingDock::setRunning(bool running)
 {
+    m_running = running;   // set before the watcher runs (its future is set after)
     updateReadiness();
     m_pauseButton->setEnabled(running);
     m_stopButton->setEnabled(running);
@@ -389,7 +398,7 @@ void TrainingDock::showRun(qint64 runId)
     m_charts->showEpochs(epochs.value(), cfg ? cfg->epochs : int(epochs->size()));
     m_progress->reset();
     m_speed->clear();
-    QString text = tr("%1 — %2.").arg(runText(run.value()), run->status);
+    QString text = runText(run.value()) + QLatin1Char('.');
     if (!epochs->isEmpty())
         text += tr(" Last validation accuracy %1.").arg(percent(epochs->last().valAccuracy));
     if (!run->message.isEmpty())

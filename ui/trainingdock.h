@@ -77,6 +77,7 @@ private:
     std::shared_ptr<Job> m_job;
     qint64 m_runId = 0;
     int m_plannedEpochs = 0;
+    bool m_running = false;
     int m_firstBatchGlobal = -1;   // global batch index of this session's first batch
     QElapsedTimer m_session;
     qint64 m_pausedMs = 0;

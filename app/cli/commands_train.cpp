@@ -44,9 +44,10 @@ QJsonObject epochJson(const EpochMetrics &m)
                        {"seconds", m.seconds}};
 }
 
+// Progress as JSON lines on stderr; stdout keeps the one result object every --json command prints.
 void printJsonLine(const QJsonObject &o)
 {
-    out() << QJsonDocument(o).toJson(QJsonDocument::Compact) << "\n" << Qt::flush;
+    err() << QJsonDocument(o).toJson(QJsonDocument::Compact) << "\n" << Qt::flush;
 }
 
 QString runStatusText(const RunInfo &r, const TrainConfig *config)
@@ -178,8 +179,8 @@ int cmdTrain(const QStringList &args)
                         QStringLiteral("RUN")});
     addTrainOptions(p.parser);
     if (int rc = parse(p, QStringLiteral("train"),
-                       QStringLiteral("Train a model; every epoch is saved in the project. With --json, one JSON line "
-                                      "per epoch, then one with the result."),
+                       QStringLiteral("Train a model; every epoch is saved in the project. With --json: one JSON line "
+                                      "per epoch on stderr, the result as one JSON object on stdout."),
                        args, {QStringLiteral("PROJECT")});
         rc >= 0)
         return rc;
@@ -264,17 +265,16 @@ int cmdTrain(const QStringList &args)
         QJsonArray epochs;
         for (const EpochMetrics &e : outcome->epochs)
             epochs.append(epochJson(e));
-        printJsonLine({{"event", "result"},
-                       {"run_id", outcome->runId},
-                       {"model_version_id", outcome->modelVersionId},
-                       {"architecture_id", archId},
-                       {"best_epoch", outcome->bestEpoch},
-                       {"first_epoch", outcome->firstEpoch},
-                       {"cancelled", outcome->cancelled},
-                       {"early_stopped", outcome->earlyStopped},
-                       {"message", outcome->message},
-                       {"epochs", epochs},
-                       {"seconds", outcome->seconds}});
+        printJson({{"run_id", outcome->runId},
+                   {"model_version_id", outcome->modelVersionId},
+                   {"architecture_id", archId},
+                   {"best_epoch", outcome->bestEpoch},
+                   {"first_epoch", outcome->firstEpoch},
+                   {"cancelled", outcome->cancelled},
+                   {"early_stopped", outcome->earlyStopped},
+                   {"message", outcome->message},
+                   {"epochs", epochs},
+                   {"seconds", outcome->seconds}});
     } else {
         out() << "run " << outcome->runId << (outcome->cancelled ? " stopped" : " finished") << " after epoch "
               << (outcome->epochs.isEmpty() ? outcome->firstEpoch - 1 : outcome->epochs.last().epoch);

@@ -130,6 +130,8 @@ private Q_SLOTS:
 
         click(&dock, "trainingStartButton");
         QVERIFY(dock.isTraining());
+        QVERIFY(!child<QPushButton>(&dock, "trainingStartButton")->isEnabled());
+        QVERIFY(!child<QSpinBox>(&dock, "trainingEpochsSpin")->isEnabled());
         QTRY_VERIFY_WITH_TIMEOUT(charts->bufferedBatches() >= 3, 300000);
         click(&dock, "trainingPauseButton");
         QVERIFY(dock.isPaused());
@@ -144,6 +146,7 @@ private Q_SLOTS:
         click(&dock, "trainingStopButton");
         QTRY_VERIFY_WITH_TIMEOUT(!dock.isTraining(), 300000);
         QVERIFY(child<QLabel>(&dock, "trainingError")->isHidden());
+        QVERIFY(child<QPushButton>(&dock, "trainingStartButton")->isEnabled());
 
         auto store = ProjectStore::open(m_demo.projectPath);
         auto runs = store.value()->runs();
