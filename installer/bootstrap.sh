@@ -25,6 +25,8 @@ packages=(
   opencv-doc
   # GUI tests and screenshots
   xvfb xauth
+  # packaging checks: cpack's DEB generator (file, dpkg-shlibdeps), desktop entry and AppStream validators, lintian
+  file dpkg-dev desktop-file-utils appstream lintian
   # reference checks only (never part of the product)
   python3 python3-torch python3-sklearn python3-numpy python3-onnx
 )

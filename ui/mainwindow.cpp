@@ -4,6 +4,7 @@
 #include "datadock.h"
 #include "evaluationdock.h"
 #include "exportdock.h"
+#include "pluginsdialog.h"
 #include "projectcontext.h"
 #include "projectdock.h"
 #include "recentprojects.h"
@@ -143,6 +144,8 @@ void MainWindow::createMenus()
     });
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->setObjectName("helpMenu");
+    help->addAction(tr("&Plugins…"), this, [this] { PluginsDialog(this).exec(); })->setObjectName("pluginsAction");
     help->addAction(tr("&About Lepton Workbench"), this, [this] {
         const RuntimeInfo info = runtimeInfo();
         QMessageBox::about(this, tr("About Lepton Workbench"),

@@ -56,5 +56,6 @@ int cmdExport(const QStringList &args);    // commands_export.cpp
 int cmdPredict(const QStringList &args);
 int cmdServe(const QStringList &args);
 int cmdArch(const QStringList &args);      // commands_arch.cpp
+int cmdPlugins(const QStringList &args);   // commands_plugins.cpp
 
 } // namespace lepton::Cli

@@ -23,6 +23,7 @@ const Command kCommands[] = {
     {"serve", cmdServe, "serve a deployment package over HTTP"},
     {"arch", cmdArch, "show, check and save architectures: templates, graph JSON, ONNX import"},
     {"info", cmdInfo, "list what a project holds"},
+    {"plugins", cmdPlugins, "list plugins with their state and errors; enable or disable one"},
 };
 
 } // namespace

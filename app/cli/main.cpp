@@ -1,5 +1,6 @@
 // lepton: the command-line face of Lepton Workbench (same core functions as the GUI).
 #include "commands.h"
+#include "plugin/pluginmanager.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -23,5 +24,7 @@ int main(int argc, char **argv)
         return lepton::Cli::Ok;
     }
     const QString command = args.takeFirst();
+    // Plugin targets and layers must be registered before any command looks them up.
+    lepton::PluginManager::instance().loadAll();
     return lepton::Cli::runCommand(command, args);
 }
