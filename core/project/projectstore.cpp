@@ -10,13 +10,13 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
+#include <QtEndian>
+
+#include <cstring>
 
 #include <cerrno>
 #include <csignal>
 #include <unistd.h>
-#include <QtEndian>
-
-#include <cstring>
 
 namespace lepton {
 
