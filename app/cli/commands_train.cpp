@@ -2,6 +2,7 @@
 #include "cliutil.h"
 #include "commands.h"
 #include "graph/modelgraph.h"
+#include "graph/templates.h"
 #include "project/projectstore.h"
 #include "train/sweep.h"
 #include "train/trainer.h"
@@ -169,7 +170,7 @@ int cmdTrain(const QStringList &args)
     p.parser.addOption({{QStringLiteral("arch"), QStringLiteral("architecture")},
                         QStringLiteral("Architecture id (default: add the small-CNN template for the dataset)."),
                         QStringLiteral("ID")});
-    p.parser.addOption({QStringLiteral("template"), QStringLiteral("Add this architecture template and train it: small-cnn."),
+    p.parser.addOption({QStringLiteral("template"), QStringLiteral("Add this architecture template, sized for the dataset, and train it (lepton arch --list-templates)."),
                         QStringLiteral("NAME")});
     p.parser.addOption({QStringLiteral("graph"), QStringLiteral("Add this architecture JSON file and train it."),
                         QStringLiteral("FILE")});
@@ -215,10 +216,15 @@ int cmdTrain(const QStringList &args)
                                 + int(p.parser.isSet(QStringLiteral("template")));
         if (archSources > 1)
             return usageError(p.parser, QStringLiteral("give one of --arch, --template and --graph"));
-        if (p.parser.isSet(QStringLiteral("template"))
-            && p.parser.value(QStringLiteral("template")).toLower() != QLatin1String("small-cnn"))
-            return usageError(p.parser, QStringLiteral("unknown template '%1' (known: small-cnn)")
-                                            .arg(p.parser.value(QStringLiteral("template"))));
+        const QString templateName = p.parser.value(QStringLiteral("template")).toLower();
+        if (p.parser.isSet(QStringLiteral("template"))) {
+            QStringList known;
+            for (const ArchitectureTemplate &t : architectureTemplates())
+                known << t.name;
+            if (!known.contains(templateName))
+                return usageError(p.parser, QStringLiteral("unknown template '%1' (known: %2)")
+                                                .arg(p.parser.value(QStringLiteral("template")), known.join(QStringLiteral(", "))));
+        }
         auto store = ProjectStore::open(project);
         if (!store)
             return fail(store.error());
@@ -249,9 +255,13 @@ int cmdTrain(const QStringList &args)
                 return fail(id.error());
             archId = id.value();
         } else if (!p.parser.isSet(QStringLiteral("arch"))) {
-            const ModelGraph g = smallCnnTemplate(dataset->channels, dataset->height, dataset->width,
-                                                  dataset->classes.size());
-            auto id = store.value()->addArchitecture(g.name, QString::fromUtf8(g.toJson()));
+            // The template (small CNN by default) sized for the dataset.
+            auto g = makeTemplate(templateName.isEmpty() ? QStringLiteral("small-cnn") : templateName,
+                                  TensorShape{{dataset->channels, dataset->height, dataset->width}},
+                                  int(dataset->classes.size()));
+            if (!g)
+                return fail(g.error());
+            auto id = store.value()->addArchitecture(g->name, QString::fromUtf8(g->toJson()));
             if (!id)
                 return fail(id.error());
             archId = id.value();

@@ -245,6 +245,16 @@ private Q_SLOTS:
                     m_dir.filePath("b/exact.pt")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
 
+        // Any registry template, sized for the dataset (1x20x20, 10 classes), trains from the CLI.
+        r = lepton({"train", project, "--template", "lenet", "--epochs", "1", "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(json(r).value("model_version_id").toInt() > version);
+        r = lepton({"info", project, "--json"});
+        QCOMPARE(json(r).value("architectures").toArray().last().toObject().value("name").toString(), QString("LeNet"));
+        r = lepton({"train", project, "--template", "alexnet"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("unknown template 'alexnet' (known: small-cnn, mlp, lenet"), r.err.constData());
+
         r = lepton({"export", "--list-targets", "--json"});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QStringList ids;
