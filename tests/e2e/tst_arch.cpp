@@ -9,6 +9,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "processrun.h"
+
 class TestArch : public QObject
 {
     Q_OBJECT
@@ -17,27 +19,12 @@ class TestArch : public QObject
     QString m_project;
     QString m_resnetVersion;   // trained by saveExportAndTrainResnet
 
-    struct Run
-    {
-        int exitCode = -1;
-        QByteArray out, err;
-    };
+    using Run = lepton::Testing::ProcessRun;
 
     static Run lepton(const QStringList &args, int timeoutMs = 900000)
     {
-        QProcess p;
-        p.start(QStringLiteral(LEPTON_CLI), args);
-        Run r;
-        if (!p.waitForFinished(timeoutMs)) {
-            p.kill();
-            p.waitForFinished();
-            r.err = "timed out";
-            return r;
-        }
-        r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-        r.out = p.readAllStandardOutput();
-        r.err = p.readAllStandardError();
-        return r;
+        return lepton::Testing::runProcess(QStringLiteral(LEPTON_CLI), args, QProcessEnvironment::systemEnvironment(),
+                                           timeoutMs);
     }
     static QJsonObject json(const Run &r) { return QJsonDocument::fromJson(r.out).object(); }
     // `train --json` may print one JSON line per epoch before the result: the last line is the result.

@@ -9,6 +9,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "processrun.h"
+
 class TestCli : public QObject
 {
     Q_OBJECT
@@ -17,27 +19,12 @@ class TestCli : public QObject
     QString m_project;    // made by demoEndToEnd, reused by later cases
     QString m_version;
 
-    struct Run
-    {
-        int exitCode = -1;
-        QByteArray out, err;
-    };
+    using Run = lepton::Testing::ProcessRun;
 
     static Run lepton(const QStringList &args, int timeoutMs = 600000)
     {
-        QProcess p;
-        p.start(QStringLiteral(LEPTON_CLI), args);
-        Run r;
-        if (!p.waitForFinished(timeoutMs)) {
-            p.kill();
-            p.waitForFinished();
-            r.err = "timed out";
-            return r;
-        }
-        r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-        r.out = p.readAllStandardOutput();
-        r.err = p.readAllStandardError();
-        return r;
+        return lepton::Testing::runProcess(QStringLiteral(LEPTON_CLI), args, QProcessEnvironment::systemEnvironment(),
+                                           timeoutMs);
     }
 
     static QJsonObject json(const Run &r)

@@ -14,6 +14,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "processrun.h"
+
 using namespace lepton;
 
 class TestEvalCli : public QObject
@@ -25,27 +27,11 @@ class TestEvalCli : public QObject
     QString m_version;
     qint64 m_evaluationId = 0;
 
-    struct Run
-    {
-        int exitCode = -1;
-        QByteArray out, err;
-    };
+    using Run = lepton::Testing::ProcessRun;
 
     static Run lepton(const QStringList &args)
     {
-        QProcess p;
-        p.start(QStringLiteral(LEPTON_CLI), args);
-        Run r;
-        if (!p.waitForFinished(600000)) {
-            p.kill();
-            p.waitForFinished();
-            r.err = "timed out";
-            return r;
-        }
-        r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-        r.out = p.readAllStandardOutput();
-        r.err = p.readAllStandardError();
-        return r;
+        return lepton::Testing::runProcess(QStringLiteral(LEPTON_CLI), args);
     }
 
     static QByteArray read(const QString &path)

@@ -14,6 +14,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "processrun.h"
+
 class TestInstaller : public QObject
 {
     Q_OBJECT
@@ -22,33 +24,21 @@ class TestInstaller : public QObject
     QString m_root;      // the unpacked application .deb
     QString m_packages;  // cpack's output folder
 
-    struct Run
-    {
-        int exitCode = -1;
-        QByteArray out, err;
-    };
+    using Run = lepton::Testing::ProcessRun;
 
-    Run run(const QString &program, const QStringList &args, int timeoutMs = 1200000)
+    // Nothing from the build or the user's set-up: no library path, plugin path or settings.
+    Run run(const QString &program, const QStringList &args)
     {
-        QProcess p;
+        return lepton::Testing::runProcess(program, args, cleanEnvironment(), 1200000);
+    }
+    QProcessEnvironment cleanEnvironment() const
+    {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.remove("LD_LIBRARY_PATH");
         env.remove("LEPTON_PLUGIN_PATH");
         env.insert("XDG_CONFIG_HOME", m_dir.filePath("config"));
         env.insert("XDG_DATA_HOME", m_dir.filePath("data"));
-        p.setProcessEnvironment(env);
-        p.start(program, args);
-        Run r;
-        if (!p.waitForFinished(timeoutMs)) {
-            p.kill();
-            p.waitForFinished();
-            r.err = "timed out";
-            return r;
-        }
-        r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-        r.out = p.readAllStandardOutput();
-        r.err = p.readAllStandardError();
-        return r;
+        return env;
     }
 
     QString package(const QString &pattern) const
@@ -129,11 +119,8 @@ private Q_SLOTS:
 
         // The GUI starts (offscreen) and keeps running until we stop it.
         QProcess gui;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.remove("LD_LIBRARY_PATH");
+        QProcessEnvironment env = cleanEnvironment();
         env.insert("QT_QPA_PLATFORM", "offscreen");
-        env.insert("XDG_CONFIG_HOME", m_dir.filePath("config"));
-        env.insert("XDG_DATA_HOME", m_dir.filePath("data"));
         gui.setProcessEnvironment(env);
         gui.start(m_root + "/usr/bin/lepton-workbench", {report.value("project").toString()});
         QVERIFY(gui.waitForStarted(30000));

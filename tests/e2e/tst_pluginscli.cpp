@@ -13,41 +13,26 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "processrun.h"
+
 class TestPluginsCli : public QObject
 {
     Q_OBJECT
 
     QTemporaryDir m_dir;
 
-    struct Run
-    {
-        int exitCode = -1;
-        QByteArray out, err;
-    };
+    using Run = lepton::Testing::ProcessRun;
 
     // Every run gets its own settings and data folders, and LEPTON_PLUGIN_PATH only when given.
-    Run run(const QString &program, const QStringList &args, const QString &pluginPath = {}, int timeoutMs = 900000)
+    Run run(const QString &program, const QStringList &args, const QString &pluginPath = {})
     {
-        QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.remove(QStringLiteral("LEPTON_PLUGIN_PATH"));
         if (!pluginPath.isEmpty())
             env.insert(QStringLiteral("LEPTON_PLUGIN_PATH"), pluginPath);
         env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
         env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("data")));
-        p.setProcessEnvironment(env);
-        p.start(program, args);
-        Run r;
-        if (!p.waitForFinished(timeoutMs)) {
-            p.kill();
-            p.waitForFinished();
-            r.err = "timed out";
-            return r;
-        }
-        r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-        r.out = p.readAllStandardOutput();
-        r.err = p.readAllStandardError();
-        return r;
+        return lepton::Testing::runProcess(program, args, env);
     }
     Run lepton(const QStringList &args, const QString &pluginPath = {})
     {
