@@ -329,8 +329,11 @@ private Q_SLOTS:
         QVERIFY(!done->cancelled);
         QCOMPARE(trialsStarted, 2);   // the stopped trial 3 and trial 4
         auto store = ProjectStore::open(m_tiny.path);
+        QVERIFY(store.ok());
+        const auto runs = store.value()->runs();   // kept alive: value() of a temporary would dangle in the loop
+        QVERIFY(runs.ok());
         int inSweep = 0;
-        for (const RunInfo &r : store.value()->runs().value())
+        for (const RunInfo &r : runs.value())
             if (r.sweepId == done->sweepId) {
                 ++inSweep;
                 QCOMPARE(r.status, QStringLiteral("finished"));
