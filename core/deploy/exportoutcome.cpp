@@ -23,7 +23,8 @@ ExportVerification ExportVerification::fromJson(const QJsonObject &o)
     v.meanAbsDiff = o.value("mean_abs_diff").toDouble();
     v.top1Agreement = o.value("top1_agreement").toDouble();
     v.exportedAccuracy = o.value("exported_accuracy").toDouble();
-    v.tolerance = o.value("tolerance_abs").toDouble(DefaultExportTolerance);   // records before v0.2 had none
+    // Records written before the tolerance was configurable have none: they used the default.
+    v.tolerance = o.value("tolerance_abs").toDouble(DefaultExportTolerance);
     v.runtime = o.value("runtime").toString();
     v.passed = o.value("passed").toBool();
     v.failure = o.value("failure").toString();
