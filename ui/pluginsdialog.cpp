@@ -60,8 +60,12 @@ PluginsDialog::PluginsDialog(QWidget *parent)
         file->setToolTip(file->text());
         m_table->setItem(row, 6, file);
     }
+    // The error text gets the room; the file path is elided in the middle (full path in the tooltip).
+    m_table->setTextElideMode(Qt::ElideMiddle);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(5, QHeaderView::Stretch);
+    m_table->horizontalHeader()->setSectionResizeMode(6, QHeaderView::Interactive);
+    m_table->setColumnWidth(6, 240);
     m_table->resizeRowsToContents();
 
     auto info = new QLabel(tr("Plugin API %1. Searched, in order: %2")
@@ -83,7 +87,7 @@ PluginsDialog::PluginsDialog(QWidget *parent)
     layout->addWidget(m_table, 1);
     layout->addWidget(new QLabel(tr("Enabling or disabling a plugin takes effect at the next start.")));
     layout->addWidget(buttons);
-    resize(960, 420);
+    resize(1180, 460);
 }
 
 } // namespace lepton
