@@ -75,6 +75,19 @@ public:
         *error = where(q);
         return false;
     }
+
+    // One statement with its bound values, for writes that return nothing.
+    Status run(const QString &sql, const QVariantList &values) const
+    {
+        QSqlQuery q(db());
+        q.prepare(sql);
+        for (const QVariant &v : values)
+            q.addBindValue(v);
+        QString error;
+        if (!exec(q, &error))
+            return Status::failure(error);
+        return success();
+    }
 };
 
 ProjectStore::ProjectStore(std::unique_ptr<Private> dd) : d(std::move(dd)) {}
@@ -552,39 +565,17 @@ Status ProjectStore::recordEpoch(qint64 runId, const EpochRecord &e, const Epoch
 
 Status ProjectStore::setRunStatus(qint64 runId, const QString &status, const QString &message)
 {
-    QSqlQuery q(d->db());
-    q.prepare(QStringLiteral("UPDATE runs SET status = ?, message = ? WHERE id = ?"));
-    q.addBindValue(status);
-    q.addBindValue(message);
-    q.addBindValue(runId);
-    QString error;
-    if (!d->exec(q, &error))
-        return Status::failure(error);
-    return success();
+    return d->run(QStringLiteral("UPDATE runs SET status = ?, message = ? WHERE id = ?"), {status, message, runId});
 }
 
 Status ProjectStore::claimRun(qint64 runId, qint64 pid)
 {
-    QSqlQuery q(d->db());
-    q.prepare(QStringLiteral("UPDATE runs SET status = 'running', message = NULL, owner_pid = ? WHERE id = ?"));
-    q.addBindValue(pid);
-    q.addBindValue(runId);
-    QString error;
-    if (!d->exec(q, &error))
-        return Status::failure(error);
-    return success();
+    return d->run(QStringLiteral("UPDATE runs SET status = 'running', message = NULL, owner_pid = ? WHERE id = ?"), {pid, runId});
 }
 
 Status ProjectStore::setRunSweep(qint64 runId, qint64 sweepId)
 {
-    QSqlQuery q(d->db());
-    q.prepare(QStringLiteral("UPDATE runs SET sweep_id = ? WHERE id = ?"));
-    q.addBindValue(sweepId);
-    q.addBindValue(runId);
-    QString error;
-    if (!d->exec(q, &error))
-        return Status::failure(error);
-    return success();
+    return d->run(QStringLiteral("UPDATE runs SET sweep_id = ? WHERE id = ?"), {sweepId, runId});
 }
 
 Result<EpochCheckpoint> ProjectStore::checkpoint(qint64 runId, int epoch) const
@@ -630,14 +621,7 @@ Result<qint64> ProjectStore::createSweep(const QString &name, const QString &con
 
 Status ProjectStore::setSweepStatus(qint64 sweepId, const QString &status)
 {
-    QSqlQuery q(d->db());
-    q.prepare(QStringLiteral("UPDATE sweeps SET status = ? WHERE id = ?"));
-    q.addBindValue(status);
-    q.addBindValue(sweepId);
-    QString error;
-    if (!d->exec(q, &error))
-        return Status::failure(error);
-    return success();
+    return d->run(QStringLiteral("UPDATE sweeps SET status = ? WHERE id = ?"), {status, sweepId});
 }
 
 Result<QVector<SweepInfo>> ProjectStore::sweeps() const
@@ -662,14 +646,7 @@ Result<QVector<SweepInfo>> ProjectStore::sweeps() const
 
 Status ProjectStore::setRunStatus(qint64 runId, const QString &status)
 {
-    QSqlQuery q(d->db());
-    q.prepare(QStringLiteral("UPDATE runs SET status = ? WHERE id = ?"));
-    q.addBindValue(status);
-    q.addBindValue(runId);
-    QString error;
-    if (!d->exec(q, &error))
-        return Status::failure(error);
-    return success();
+    return d->run(QStringLiteral("UPDATE runs SET status = ? WHERE id = ?"), {status, runId});
 }
 
 namespace {
