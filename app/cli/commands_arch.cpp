@@ -78,9 +78,12 @@ int listTemplates(bool json)
     QJsonArray list;
     for (const ArchitectureTemplate &t : architectureTemplates()) {
         list.append(QJsonObject{{"name", t.name}, {"title", t.title}, {"description", t.description},
-                                {"tabular", !t.imageOnly}});
+                                {"tabular", !t.imageOnly}, {"provider", t.provider}});
         if (!json)
-            out() << QStringLiteral("%1 %2\n").arg(t.name, -10).arg(t.description);
+            out() << QStringLiteral("%1 %2%3\n")
+                         .arg(t.name, -10)
+                         .arg(t.description,
+                              t.provider.isEmpty() ? QString() : QStringLiteral(" [plugin %1]").arg(t.provider));
     }
     if (json)
         printJson({{"templates", list}});

@@ -70,4 +70,17 @@ void LayerRegistry::add(LayerType type)
     m_types.append(std::move(type));
 }
 
+Status LayerRegistry::addFromPlugin(LayerType type)
+{
+    if (const LayerType *existing = find(type.name))
+        return Status::failure(QStringLiteral("layer type '%1' is already provided by %2")
+                                   .arg(type.name, existing->provider.isEmpty()
+                                                       ? QStringLiteral("the workbench")
+                                                       : QStringLiteral("plugin '%1'").arg(existing->provider)));
+    if (type.provider.isEmpty())
+        return Status::failure(QStringLiteral("layer type '%1' has no provider").arg(type.name));
+    m_types.append(std::move(type));
+    return success();
+}
+
 } // namespace lepton

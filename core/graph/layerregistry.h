@@ -43,6 +43,7 @@ struct LayerType
     std::function<Result<LayerShapeInfo>(const QVector<TensorShape> &inputs, const GraphNode &node)> infer;
     std::shared_ptr<const Internal::TorchLayerOps> torch;   // null for layers with no weights path
     std::shared_ptr<const Internal::OnnxLayerOps> onnx;     // null: the layer cannot be exported to ONNX
+    QString provider;    // id of the plugin that added the type; empty for built-in types
 };
 
 class LayerRegistry
@@ -51,7 +52,11 @@ public:
     static LayerRegistry &instance();
     const LayerType *find(const QString &name) const;
     QStringList names() const;
+    // Adds or replaces a built-in type.
     void add(LayerType type);
+    // Adds a plugin's type (type.provider set); fails when the name is taken, by a built-in type
+    // or by another plugin.
+    Status addFromPlugin(LayerType type);
 
 private:
     LayerRegistry();

@@ -74,13 +74,21 @@ Result<ModelGraph> ModelGraph::fromJson(const QByteArray &json)
             n.inputs << v.toString();
         g.nodes.append(n);
     }
+    const QJsonObject plugins = root.value(QLatin1String("plugins")).toObject();
+    for (auto it = plugins.begin(); it != plugins.end(); ++it)
+        g.plugins.insert(it.key(), it.value().toString());
     return g;
 }
 
 QByteArray ModelGraph::toJson() const
 {
     QJsonArray nodeArray;
+    QJsonObject pluginTypes;
     for (const GraphNode &n : nodes) {
+        const LayerType *type = LayerRegistry::instance().find(n.type);
+        const QString provider = type ? type->provider : plugins.value(n.type);
+        if (!provider.isEmpty())
+            pluginTypes.insert(n.type, provider);
         QJsonObject o;
         o.insert(QLatin1String("id"), n.id);
         o.insert(QLatin1String("type"), n.type);
@@ -93,6 +101,8 @@ QByteArray ModelGraph::toJson() const
     root.insert(QLatin1String("version"), FormatVersion);
     root.insert(QLatin1String("name"), name);
     root.insert(QLatin1String("nodes"), nodeArray);
+    if (!pluginTypes.isEmpty())
+        root.insert(QLatin1String("plugins"), pluginTypes);
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
 
@@ -161,7 +171,11 @@ GraphAnalysis analyzeGraph(const ModelGraph &graph)
         if (!preErrors[i].isEmpty()) {
             na.error = nodeError(n, preErrors[i]);
         } else if (!type) {
-            na.error = nodeError(n, QStringLiteral("unknown layer type '%1'").arg(n.type));
+            na.error = nodeError(n, graph.plugins.contains(n.type)
+                                        ? QStringLiteral("layer type '%1' comes from plugin '%2', which is not loaded "
+                                                         "(see Help > Plugins or `lepton plugins`)")
+                                              .arg(n.type, graph.plugins.value(n.type))
+                                        : QStringLiteral("unknown layer type '%1'").arg(n.type));
         } else if (n.type == QLatin1String("Input") && !n.inputs.isEmpty()) {
             na.error = nodeError(n, QStringLiteral("an Input node takes no inputs"));
         } else if (n.inputs.size() < type->minInputs || n.inputs.size() > type->maxInputs) {

@@ -3,6 +3,7 @@
 #include "common/result.h"
 
 #include <QJsonObject>
+#include <QMap>
 #include <QStringList>
 #include <QVector>
 
@@ -29,6 +30,10 @@ struct ModelGraph
     static constexpr int FormatVersion = 1;
     QString name;
     QVector<GraphNode> nodes;
+    // Layer type -> id of the plugin that provides it, for the plugin types the graph uses. Written
+    // on save from the registry (and kept for types whose plugin is not loaded), so a graph opened
+    // without its plugin can name what is missing.
+    QMap<QString, QString> plugins;
 
     static Result<ModelGraph> fromJson(const QByteArray &json);
     QByteArray toJson() const;

@@ -158,42 +158,73 @@ ModelGraph mobilenet(const TensorShape &in, int classes)
 struct Entry
 {
     ArchitectureTemplate info;
-    std::function<ModelGraph(const TensorShape &, int)> make;
+    TemplateFactory make;
 };
 
-const QVector<Entry> &entries()
+Result<ModelGraph> built(ModelGraph graph)
+{
+    return graph;
+}
+
+// Templates added by plugins (at start-up, before any worker thread reads the list).
+QVector<Entry> &pluginEntries()
+{
+    static QVector<Entry> added;
+    return added;
+}
+
+const QVector<Entry> &builtinEntries()
 {
     static const QVector<Entry> all = {
         {{QStringLiteral("small-cnn"), QStringLiteral("Small CNN"),
           QStringLiteral("2× (conv 3×3, batch norm, ReLU, max pool), 128-unit dense layer, dropout"), true},
-         [](const TensorShape &s, int k) { return smallCnnTemplate(int(s.dims[0]), int(s.dims[1]), int(s.dims[2]), k); }},
+         [](const TensorShape &s, int k) { return built(smallCnnTemplate(int(s.dims[0]), int(s.dims[1]), int(s.dims[2]), k)); }},
         {{QStringLiteral("mlp"), QStringLiteral("MLP"),
           QStringLiteral("Dense 128 (batch norm, ReLU, dropout) → dense 64 → classes; for tabular rows or "
                          "flattened images"),
           false},
-         mlp},
+         [](const TensorShape &s, int k) { return built(mlp(s, k)); }},
         {{QStringLiteral("lenet"), QStringLiteral("LeNet"),
           QStringLiteral("LeNet-5 style: conv 5×5 (6), avg pool, conv 5×5 (16), avg pool, dense 120 → 84"), true},
-         lenet},
+         [](const TensorShape &s, int k) { return built(lenet(s, k)); }},
         {{QStringLiteral("vgg"), QStringLiteral("Small VGG"),
           QStringLiteral("VGG style: 2 blocks of two 3×3 convs (32, 64) with batch norm and max pool, dense 128"),
           true},
-         vgg},
+         [](const TensorShape &s, int k) { return built(vgg(s, k)); }},
         {{QStringLiteral("resnet"), QStringLiteral("Small ResNet"),
           QStringLiteral("ResNet style: stem + 3 residual blocks (16, 32/2, 64/2) with Add shortcuts, "
                          "global average pool"),
           true},
-         resnet},
+         [](const TensorShape &s, int k) { return built(resnet(s, k)); }},
         {{QStringLiteral("mobilenet"), QStringLiteral("MobileNet-style"),
           QStringLiteral("Depthwise-separable convs (3×3 depthwise + 1×1 pointwise): 32, 64/2, 128/2, 128, "
                          "global average pool"),
           true},
-         mobilenet},
+         [](const TensorShape &s, int k) { return built(mobilenet(s, k)); }},
     };
     return all;
 }
 
+QVector<Entry> entries()
+{
+    return builtinEntries() + pluginEntries();
+}
+
 } // namespace
+
+Status registerArchitectureTemplate(const ArchitectureTemplate &info, TemplateFactory make)
+{
+    for (const Entry &e : entries())
+        if (e.info.name == info.name)
+            return Status::failure(QStringLiteral("template '%1' is already provided by %2")
+                                       .arg(info.name, e.info.provider.isEmpty()
+                                                           ? QStringLiteral("the workbench")
+                                                           : QStringLiteral("plugin '%1'").arg(e.info.provider)));
+    if (info.name.isEmpty() || info.provider.isEmpty() || !make)
+        return Status::failure(QStringLiteral("template '%1' needs a name, a provider and a factory").arg(info.name));
+    pluginEntries().append(Entry{info, std::move(make)});
+    return success();
+}
 
 QVector<ArchitectureTemplate> architectureTemplates()
 {

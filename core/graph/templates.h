@@ -3,6 +3,8 @@
 #include "common/result.h"
 #include "graph/modelgraph.h"
 
+#include <functional>
+
 namespace lepton {
 
 struct ArchitectureTemplate
@@ -11,9 +13,16 @@ struct ArchitectureTemplate
     QString title;         // "Small ResNet"
     QString description;   // one line for lists and tooltips
     bool imageOnly = true; // false: also builds for a tabular input of N features
+    QString provider;      // id of the plugin that added it; empty for built-in templates
 };
 
+// Built-in templates first, then those added by plugins.
 QVector<ArchitectureTemplate> architectureTemplates();
+
+// Builds a template's graph for a validated input shape and class count.
+using TemplateFactory = std::function<Result<ModelGraph>(const TensorShape &input, int classes)>;
+// Adds a plugin's template (info.provider set); fails when the name is taken.
+Status registerArchitectureTemplate(const ArchitectureTemplate &info, TemplateFactory make);
 
 // The template for an input of C×H×W (image) or N (tabular features) and `classes` outputs; fails
 // naming the template and the problem (unknown name, tabular input to an image template, ...).

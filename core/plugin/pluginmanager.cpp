@@ -1,6 +1,8 @@
 #include "plugin/pluginmanager.h"
 
 #include "plugin/exporttargetplugin.h"
+#include "plugin/internal/registration.h"
+#include "plugin/modelproviderplugin.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -11,27 +13,11 @@
 #include <QSettings>
 #include <QStandardPaths>
 
-#include <exception>
 
 namespace lepton {
 
 namespace Internal {
 namespace {
-
-// Runs a call into plugin code; an exception becomes an error message instead of a crash.
-template <typename F>
-bool guarded(F &&call, QString *error, const QString &what)
-{
-    try {
-        call();
-        return true;
-    } catch (const std::exception &e) {
-        *error = QStringLiteral("%1 threw: %2").arg(what, QString::fromUtf8(e.what()));
-    } catch (...) {
-        *error = QStringLiteral("%1 threw an unknown exception").arg(what);
-    }
-    return false;
-}
 
 // A plugin's target behind a wall: its description is read once (at load, guarded), and
 // exportModel's exceptions become errors naming the plugin.
@@ -213,11 +199,17 @@ PluginInfo PluginManager::load(const QString &file)
     info.description = data.value("description").toString();
     info.vendor = data.value("vendor").toString();
 
-    if (info.iid != QLatin1String(LeptonExportTargetPlugin_iid))
-        return failed(QStringLiteral("interface '%1' is not one this build offers (%2)")
-                          .arg(info.iid, QLatin1String(LeptonExportTargetPlugin_iid)));
-    if (info.kind != QLatin1String("export"))
-        return failed(QStringLiteral("kind '%1' does not match interface %2 (expected \"export\")").arg(info.kind, info.iid));
+    // The interfaces this build offers, and the metadata kind each one goes with.
+    const bool exportPlugin = info.iid == QLatin1String(LeptonExportTargetPlugin_iid);
+    const bool modelPlugin = info.iid == QLatin1String(LeptonModelProviderPlugin_iid);
+    if (!exportPlugin && !modelPlugin)
+        return failed(QStringLiteral("interface '%1' is not one this build offers (%2, %3)")
+                          .arg(info.iid, QLatin1String(LeptonExportTargetPlugin_iid),
+                               QLatin1String(LeptonModelProviderPlugin_iid)));
+    const QString expectedKind = exportPlugin ? QStringLiteral("export") : QStringLiteral("model");
+    if (info.kind != expectedKind)
+        return failed(QStringLiteral("kind '%1' does not match interface %2 (expected \"%3\")")
+                          .arg(info.kind, info.iid, expectedKind));
     const QVersionNumber version = QVersionNumber::fromString(info.version);
     const QVersionNumber compat = QVersionNumber::fromString(info.compatVersion);
     if (version.isNull() || compat.isNull() || compat > version)
@@ -241,9 +233,20 @@ PluginInfo PluginManager::load(const QString &file)
         return failed(error);
     if (!object)
         return failed(QStringLiteral("cannot load: %1").arg(loader.errorString()));
+    if (modelPlugin) {
+        auto provider = qobject_cast<ModelProviderPlugin *>(object);
+        if (!provider)
+            return failed(QStringLiteral("the plugin object does not implement %1").arg(info.iid));
+        auto provided = registerModelProvider(provider, info.id);
+        if (!provided)
+            return failed(provided.error());
+        info.provides = provided.value();
+        info.state = PluginInfo::State::Loaded;
+        return info;
+    }
     auto plugin = qobject_cast<ExportTargetPlugin *>(object);
     if (!plugin)
-        return failed(QStringLiteral("the plugin object does not implement %1").arg(QLatin1String(LeptonExportTargetPlugin_iid)));
+        return failed(QStringLiteral("the plugin object does not implement %1").arg(info.iid));
     QVector<std::shared_ptr<const ExportTarget>> targets;
     if (!guarded([&] { targets = plugin->exportTargets(); }, &error, QStringLiteral("exportTargets()")))
         return failed(error);

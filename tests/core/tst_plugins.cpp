@@ -5,6 +5,8 @@
 #include "plugin/pluginmanager.h"
 
 #include "deploy/exporttarget.h"
+#include "graph/layerregistry.h"
+#include "graph/templates.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -26,7 +28,8 @@ private slots:
         fake.write("this is not an ELF file");
         fake.close();
         PluginManager::instance().loadAll({QStringLiteral(LEPTON_BINARY_DIR "/lib/lepton-workbench/plugins"),
-                                           QStringLiteral(LEPTON_BINARY_DIR "/tests/broken-plugins"), m_dir.path()});
+                                           QStringLiteral(LEPTON_BINARY_DIR "/tests/broken-plugins"),
+                                           QStringLiteral(LEPTON_BINARY_DIR "/tests/broken-model-plugins"), m_dir.path()});
     }
 
     void examplePluginLoads()
@@ -84,12 +87,74 @@ private slots:
                  qPrintable(r.error()));
     }
 
+    // The example model plugin's layer type and template join the registries, marked with it.
+    void modelPluginRegistersLayerAndTemplate()
+    {
+        const PluginInfo p = find("se-block");
+        QCOMPARE(p.stateText(), QString("loaded"));
+        QCOMPARE(p.kind, QString("model"));
+        QCOMPARE(p.provides, QStringList({"layer type 'SqueezeExcite'", "template 'se-cnn'"}));
+        const LayerType *se = LayerRegistry::instance().find("SqueezeExcite");
+        QVERIFY(se && se->torch && se->onnx);
+        QCOMPARE(se->provider, QString("se-block"));
+        QCOMPARE(LayerRegistry::instance().find("Conv2d")->provider, QString());
+        bool listed = false;
+        for (const ArchitectureTemplate &t : architectureTemplates())
+            listed = listed || (t.name == "se-cnn" && t.provider == "se-block");
+        QVERIFY(listed);
+
+        auto graph = makeTemplate("se-cnn", TensorShape{{3, 16, 16}}, 4);
+        QVERIFY2(graph.ok(), qPrintable(graph.error()));
+        const GraphAnalysis a = analyzeGraph(graph.value());
+        QVERIFY2(a.valid(), qPrintable(a.errors.join("; ")));
+        QCOMPARE(a.outputShape.toString(), QString("4"));
+        // Saved graphs name the plugin of each plugin type; the JSON round trip keeps the map.
+        const QByteArray json = graph->toJson();
+        QVERIFY(json.contains("\"SqueezeExcite\": \"se-block\""));
+        auto back = ModelGraph::fromJson(json);
+        QVERIFY(back.ok());
+        QCOMPARE(back->plugins.value("SqueezeExcite"), QString("se-block"));
+        QCOMPARE(back->toJson(), json);
+        // A template for a tabular input is refused by the host before the plugin is called.
+        QVERIFY(!makeTemplate("se-cnn", TensorShape{{30}}, 4).ok());
+    }
+
+    void brokenModelPluginsAreReported()
+    {
+        const PluginInfo clash = find("layer-clash");
+        QCOMPARE(clash.stateText(), QString("failed"));
+        QCOMPARE(clash.error, QString("layer type 'Conv2d' is already provided by the workbench"));
+        QVERIFY(!LayerRegistry::instance().find("Gate"));   // all or nothing
+        QCOMPARE(find("throws-in-forward").stateText(), QString("loaded"));
+        QCOMPARE(LayerRegistry::instance().find("Boom")->provider, QString("throws-in-forward"));
+    }
+
+    // A type nobody provides: the graph still parses and analyses, the node carries the reason,
+    // naming the plugin recorded in the file; the rest of the graph gets its shapes.
+    void missingPluginTypeIsNamedOnTheNode()
+    {
+        const QByteArray json = R"({"format": "lepton-graph", "version": 1, "name": "g",
+            "plugins": {"Swish2": "gone-plugin"}, "nodes": [
+            {"id": "input", "type": "Input", "params": {"channels": 1, "height": 8, "width": 8}, "inputs": []},
+            {"id": "conv", "type": "Conv2d", "params": {"out_channels": 4, "kernel_size": 3}, "inputs": ["input"]},
+            {"id": "act", "type": "Swish2", "params": {}, "inputs": ["conv"]}]})";
+        auto graph = ModelGraph::fromJson(json);
+        QVERIFY(graph.ok());
+        const GraphAnalysis a = analyzeGraph(graph.value());
+        QVERIFY(!a.valid());
+        QCOMPARE(a.errors, QStringList({"node 'act' (Swish2): layer type 'Swish2' comes from plugin 'gone-plugin', "
+                                        "which is not loaded (see Help > Plugins or `lepton plugins`)"}));
+        QCOMPARE(a.nodes[1].outputShape.toString(), QString("4×6×6"));
+        // Saving it again keeps the record of the missing plugin.
+        QVERIFY(graph->toJson().contains("\"Swish2\": \"gone-plugin\""));
+    }
+
     void loadingTwiceChangesNothing()
     {
         const int before = PluginManager::instance().plugins().size();
         PluginManager::instance().loadAll({QStringLiteral(LEPTON_BINARY_DIR "/tests/broken-plugins")});
         QCOMPARE(PluginManager::instance().plugins().size(), before);
-        QCOMPARE(before, 8);   // the example, six broken fixtures, the fake file
+        QCOMPARE(before, 11);   // two examples, six broken + two broken model fixtures, the fake file
     }
 
 private:

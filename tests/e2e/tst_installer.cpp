@@ -75,7 +75,16 @@ private Q_SLOTS:
         r = run("dpkg-deb", {"--contents", dev});
         QVERIFY(r.out.contains("include/lepton-workbench/plugin/exporttargetplugin.h"));
         QVERIFY(r.out.contains("lib/cmake/LeptonWorkbench/LeptonWorkbenchConfig.cmake"));
-        QVERIFY(!r.out.contains("/internal/"));
+        // Private headers stay out, except the layer-author headers model plugins compile against.
+        for (const QByteArray &line : r.out.split('\n')) {
+            if (!line.contains("/internal/") || line.endsWith("include/lepton-workbench/graph/internal/"))
+                continue;
+            const bool layerApi = line.endsWith("graph/internal/layerkit.h") || line.endsWith("graph/internal/onnxlayers.h")
+                                  || line.endsWith("graph/internal/torchlayers.h");
+            QVERIFY2(layerApi, line.constData());
+        }
+        QVERIFY(r.out.contains("include/lepton-workbench/graph/internal/torchlayers.h"));
+        QVERIFY(r.out.contains("include/lepton-workbench/plugin/modelproviderplugin.h"));
 
         QVERIFY(QDir().mkpath(m_root));
         r = run("dpkg", {"-x", app, m_root});
@@ -107,10 +116,16 @@ private Q_SLOTS:
         r = run(lepton, {"plugins", "--json"});
         QVERIFY2(r.exitCode == 0, (r.out + r.err).constData());
         const QJsonArray plugins = QJsonDocument::fromJson(r.out).object().value("plugins").toArray();
-        QCOMPARE(plugins.size(), 1);
-        QCOMPARE(plugins.first().toObject().value("id").toString(), QString("cpp-opencv-target"));
-        QCOMPARE(plugins.first().toObject().value("state").toString(), QString("loaded"));
-        QVERIFY(plugins.first().toObject().value("file").toString().startsWith(QDir(m_root).canonicalPath()));
+        QCOMPARE(plugins.size(), 2);
+        QStringList ids;
+        for (const QJsonValue &v : plugins) {
+            const QJsonObject p = v.toObject();
+            ids << p.value("id").toString();
+            QCOMPARE(p.value("state").toString(), QString("loaded"));
+            QVERIFY(p.value("file").toString().startsWith(QDir(m_root).canonicalPath()));
+        }
+        ids.sort();
+        QCOMPARE(ids, (QStringList{"cpp-opencv-target", "se-block"}));
 
         r = run(lepton, {"demo", "--workdir", m_dir.filePath("demo"), "--epochs", "1", "--json"});
         QVERIFY2(r.exitCode == 0, r.err.constData());

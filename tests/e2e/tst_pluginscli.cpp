@@ -71,7 +71,7 @@ private Q_SLOTS:
         Run r = lepton({"plugins", "--json"}, m_broken);
         QCOMPARE(r.exitCode, 1);   // some plugin failed
         const QJsonObject listing = json(r);
-        QCOMPARE(listing.value("plugins").toArray().size(), 7);
+        QCOMPARE(listing.value("plugins").toArray().size(), 8);   // 2 in-tree + 6 broken
         QCOMPARE(plugin(listing, "broken-incompatible").value("state").toString(), QString("failed"));
         QVERIFY(plugin(listing, "broken-incompatible").value("error").toString().contains("incompatible"));
         QCOMPARE(plugin(listing, "broken-throws-in-init").value("state").toString(), QString("failed"));

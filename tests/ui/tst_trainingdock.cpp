@@ -146,7 +146,8 @@ private Q_SLOTS:
         click(&dock, "trainingStopButton");
         QTRY_VERIFY_WITH_TIMEOUT(!dock.isTraining(), 300000);
         QVERIFY(child<QLabel>(&dock, "trainingError")->isHidden());
-        QVERIFY(child<QPushButton>(&dock, "trainingStartButton")->isEnabled());
+        // The worker's end (isTraining) precedes the queued finished signal that re-enables Start.
+        QTRY_VERIFY_WITH_TIMEOUT(child<QPushButton>(&dock, "trainingStartButton")->isEnabled(), 60000);
 
         auto store = ProjectStore::open(m_demo.projectPath);
         auto runs = store.value()->runs();

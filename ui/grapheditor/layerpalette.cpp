@@ -29,6 +29,10 @@ void LayerPalette::reload()
         QString tip = type ? type->description : QString();
         if (type && type->maxInputs > 1)
             tip += tr("\n%1 to %2 inputs").arg(type->minInputs).arg(type->maxInputs);
+        if (type && !type->provider.isEmpty()) {
+            tip += tr("\nFrom plugin '%1'").arg(type->provider);
+            item->setText(tr("%1 (plugin)").arg(name));
+        }
         item->setToolTip(tip);
     }
 }

@@ -105,7 +105,11 @@ Result<std::string> buildOnnxModel(GraphModuleImpl &module, int opset, const QJs
             inputs << valueOf.value(in);
         const QString prefix = uniqueName(node.id);
         const QString output = node.id == analysis.outputId ? kOutputName : prefix;
-        OnnxEmitArgs args{node, inputs, output, prefix, {}, opset};
+        OnnxEmitArgs args{node, inputs, output, prefix, {}, opset, {}};
+        for (const QString &in : node.inputs)
+            for (const NodeAnalysis &na : analysis.nodes)
+                if (na.id == in)
+                    args.inputShapes.append(na.outputShape);
         if (layer.module) {
             for (const auto &p : layer.module->named_parameters(true))
                 args.tensors.emplace(p.key(), p.value());

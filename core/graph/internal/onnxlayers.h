@@ -22,6 +22,7 @@ struct OnnxEmitArgs
     QString prefix;       // unique per node: base for initializer and intermediate value names
     std::map<std::string, torch::Tensor> tensors;   // the node module's parameters + buffers by torch name
     int opset = 13;   // the model's default-domain opset (the exporter checks its range)
+    QVector<TensorShape> inputShapes;   // shapes of `inputs` without the batch dimension
 
     QString name(const QString &suffix) const { return prefix + suffix; }
 };
