@@ -7,6 +7,7 @@
 #include "recordtext.h"
 
 #include "graph/modelgraph.h"
+#include "graph/onnximport.h"
 #include "graph/templates.h"
 #include "project/projectstore.h"
 
@@ -26,8 +27,15 @@
 #include <QToolButton>
 #include <QUndoStack>
 #include <QVBoxLayout>
+#include <QtConcurrent>
 
 namespace lepton {
+
+struct ArchitectureDock::OnnxJob
+{
+    QString path;
+    std::optional<Result<OnnxImport>> result;
+};
 
 namespace {
 const TensorShape DefaultInput{{1, 28, 28}};
@@ -43,11 +51,13 @@ ArchitectureDock::ArchitectureDock(ProjectContext *project, QWidget *parent)
     , m_newMenu(new QMenu(this))
     , m_addButton(new QPushButton(tr("Add small CNN…")))
     , m_importButton(new QPushButton(tr("Import…")))
+    , m_importOnnxButton(new QPushButton(tr("Import ONNX…")))
     , m_exportButton(new QPushButton(tr("Export…")))
     , m_nameEdit(new QLineEdit)
     , m_saveButton(new QPushButton(tr("Save Version")))
     , m_saveReason(new QLabel)
     , m_errors(new QLabel)
+    , m_notes(new QLabel)
 {
     setObjectName("architectureDock");
     m_architectureCombo->setObjectName("architectureCombo");
@@ -62,6 +72,10 @@ ArchitectureDock::ArchitectureDock(ProjectContext *project, QWidget *parent)
                                "dropout, linear) sized for a dataset of this project"));
     m_importButton->setObjectName("graphImportButton");
     m_importButton->setToolTip(tr("Replace the graph with one from a graph JSON file (undoable)"));
+    m_importOnnxButton->setObjectName("graphImportOnnxButton");
+    m_importOnnxButton->setToolTip(tr("Bring in an ONNX model's graph and weights (Conv, Gemm/MatMul+Add, "
+                                      "BatchNormalization, pooling, activations, Add, Concat, Flatten); Save stores "
+                                      "the graph and, when a dataset fits, the weights as a model version"));
     m_exportButton->setObjectName("graphExportButton");
     m_exportButton->setToolTip(tr("Write the graph, with its layout, to a JSON file"));
     m_nameEdit->setObjectName("graphNameEdit");
@@ -74,6 +88,11 @@ ArchitectureDock::ArchitectureDock(ProjectContext *project, QWidget *parent)
     m_errors->setStyleSheet("color: #b00020;");
     m_errors->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_errors->hide();
+    m_notes->setObjectName("architectureImportNotes");
+    m_notes->setWordWrap(true);
+    m_notes->setStyleSheet("color: #1f4e79;");
+    m_notes->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_notes->hide();
 
     auto top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Architecture:")));
@@ -81,6 +100,7 @@ ArchitectureDock::ArchitectureDock(ProjectContext *project, QWidget *parent)
     top->addWidget(m_newButton);
     top->addWidget(m_addButton);
     top->addWidget(m_importButton);
+    top->addWidget(m_importOnnxButton);
     top->addWidget(m_exportButton);
     auto saveRow = new QHBoxLayout;
     saveRow->addWidget(new QLabel(tr("Name:")));
@@ -93,6 +113,7 @@ ArchitectureDock::ArchitectureDock(ProjectContext *project, QWidget *parent)
     layout->addLayout(top);
     layout->addLayout(saveRow);
     layout->addWidget(m_errors);
+    layout->addWidget(m_notes);
     layout->addWidget(m_editor, 1);
     setWidget(body);
 
@@ -119,6 +140,13 @@ ArchitectureDock::ArchitectureDock(ProjectContext *project, QWidget *parent)
         if (!path.isEmpty())
             (void)importGraphFile(path);
     });
+    connect(m_importOnnxButton, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Import ONNX Model"), {},
+                                                          tr("ONNX models (*.onnx);;All files (*)"));
+        if (!path.isEmpty() && confirmDiscard())
+            importOnnxFile(path);
+    });
+    connect(&m_onnxWatcher, &QFutureWatcher<void>::finished, this, &ArchitectureDock::finishOnnxImport);
     connect(m_exportButton, &QPushButton::clicked, this, [this] {
         const QString suggested = (m_nameEdit->text().trimmed().isEmpty() ? QStringLiteral("graph")
                                                                           : m_nameEdit->text().trimmed())
@@ -132,6 +160,11 @@ ArchitectureDock::ArchitectureDock(ProjectContext *project, QWidget *parent)
     connect(doc, &GraphDocument::analysisChanged, this, &ArchitectureDock::updateSaveState);
     connect(doc->undoStack(), &QUndoStack::cleanChanged, this, &ArchitectureDock::updateSaveState);
     onProjectChanged();
+}
+
+ArchitectureDock::~ArchitectureDock()
+{
+    m_onnxWatcher.waitForFinished();
 }
 
 qint64 ArchitectureDock::currentArchitectureId() const { return comboId(m_architectureCombo); }
@@ -160,6 +193,8 @@ bool ArchitectureDock::confirmDiscard()
 void ArchitectureDock::onProjectChanged()
 {
     m_loadedId = 0;
+    m_pendingImport.reset();
+    setImportNotes({});
     m_editor->document()->setGraph(ModelGraph());
     m_nameEdit->clear();
     showError({});
@@ -221,6 +256,8 @@ void ArchitectureDock::loadArchitecture(qint64 id)
         showError(tr("The graph of %1 cannot be read: %2").arg(architectureText(arch.value()), st.error()));
         return;
     }
+    m_pendingImport.reset();
+    setImportNotes({});
     showError({});
     m_loadedId = id;
     m_nameEdit->setText(arch->name);
@@ -267,7 +304,26 @@ Result<qint64> ArchitectureDock::save()
     const QString name = m_nameEdit->text().trimmed();
     GraphDocument *doc = m_editor->document();
     doc->setNameRaw(name);   // the stored JSON carries the architecture's name
-    auto id = m_project->store()->addArchitecture(name, QString::fromUtf8(doc->toJson()));
+    QString weightsText;
+    Result<qint64> id = Result<qint64>::failure(QString());
+    if (m_pendingImport) {
+        // An imported graph: its weights go with it when a dataset of the project fits.
+        auto graph = ModelGraph::fromJson(doc->toJson());
+        auto stored = graph ? storeImportedModel(*m_project->store(), graph.value(), m_pendingImport->weights,
+                                                 m_pendingImport->source)
+                            : Result<StoredImport>::failure(graph.error());
+        if (stored) {
+            id = stored->architectureId;
+            weightsText = stored->modelVersionId > 0
+                              ? tr("; imported weights stored as model version #%1").arg(stored->modelVersionId)
+                              : QStringLiteral("; %1").arg(stored->weightsNote);
+            m_pendingImport.reset();
+        } else {
+            id = Result<qint64>::failure(stored.error());
+        }
+    } else {
+        id = m_project->store()->addArchitecture(name, QString::fromUtf8(doc->toJson()));
+    }
     if (!id) {
         showError(tr("Cannot save the architecture: %1").arg(id.error()));
         return id;
@@ -277,7 +333,9 @@ Result<qint64> ArchitectureDock::save()
     doc->undoStack()->setClean();
     m_project->notifyContentsChanged();
     selectComboId(m_architectureCombo, m_loadedId);
-    m_editor->showStatus(tr("Saved as %1").arg(m_architectureCombo->currentText()));
+    m_editor->showStatus(tr("Saved as %1%2").arg(m_architectureCombo->currentText(), weightsText));
+    if (!weightsText.isEmpty())
+        setImportNotes({tr("Saved as %1%2.").arg(m_architectureCombo->currentText(), weightsText)});
     updateSaveState();
     return id;
 }
@@ -295,6 +353,8 @@ Status ArchitectureDock::importGraphFile(const QString &path)
         showError(error);
         return Status::failure(error);
     }
+    m_pendingImport.reset();
+    setImportNotes({});
     showError({});
     m_loadedId = 0;
     const QString name = m_editor->document()->graph().name;
@@ -303,6 +363,68 @@ Status ArchitectureDock::importGraphFile(const QString &path)
     m_editor->view()->requestFit();
     updateSaveState();
     return success();
+}
+
+void ArchitectureDock::importOnnxFile(const QString &path)
+{
+    if (m_onnxWatcher.isRunning())
+        return;
+    showError({});
+    setImportNotes({});
+    m_importOnnxButton->setEnabled(false);
+    m_editor->showStatus(tr("Importing %1…").arg(QFileInfo(path).fileName()));
+    m_onnxJob = std::make_shared<OnnxJob>();
+    m_onnxJob->path = path;
+    m_onnxWatcher.setFuture(QtConcurrent::run([job = m_onnxJob] { job->result = importOnnxModel(job->path); }));
+}
+
+void ArchitectureDock::finishOnnxImport()
+{
+    m_importOnnxButton->setEnabled(true);
+    if (!m_onnxJob || !m_onnxJob->result)
+        return;
+    const QString path = m_onnxJob->path;
+    const Result<OnnxImport> &result = *m_onnxJob->result;
+    if (!result) {
+        showError(tr("Cannot import the ONNX model: %1").arg(result.error()));
+        m_editor->showStatus(tr("Import of %1 failed").arg(QFileInfo(path).fileName()), true);
+        return;
+    }
+    ModelGraph graph = result->graph;
+    if (graph.name.isEmpty())
+        graph.name = QFileInfo(path).completeBaseName();
+    if (Status st = m_editor->document()->replaceWithJson(graph.toJson(), tr("Import %1").arg(QFileInfo(path).fileName()));
+        !st) {
+        showError(tr("Cannot import %1: %2").arg(path, st.error()));
+        return;
+    }
+    showError({});
+    m_loadedId = 0;
+    m_nameEdit->setText(graph.name);
+    m_pendingImport = PendingImport{result->weights, QFileInfo(path).fileName()};
+    QStringList notes = result->notes;
+    notes.prepend(tr("Imported %1: %n layer(s) with their weights. Save stores the graph as a new architecture "
+                     "version and the weights as a model version when a dataset has its input shape and class count.",
+                     nullptr, int(graph.nodes.size()))
+                      .arg(QFileInfo(path).fileName()));
+    setImportNotes(notes);
+    m_editor->showStatus(tr("Imported %1").arg(path));
+    m_editor->view()->requestFit();
+    updateSaveState();
+}
+
+QString ArchitectureDock::importNotes() const
+{
+    return m_notes->isVisible() ? m_notes->text() : QString();
+}
+
+void ArchitectureDock::setImportNotes(const QStringList &notes)
+{
+    QStringList lines;
+    for (const QString &n : notes)
+        lines << n.toHtmlEscaped();
+    m_notes->setText(lines.join(QStringLiteral("<br>")));
+    m_notes->setVisible(!notes.isEmpty());
 }
 
 Status ArchitectureDock::exportGraphFile(const QString &path)
@@ -331,6 +453,8 @@ Status ArchitectureDock::newFromTemplate(const QString &templateName, const Tens
         showError(st.error());
         return st;
     }
+    m_pendingImport.reset();
+    setImportNotes({});
     showError({});
     m_loadedId = 0;
     m_nameEdit->setText(architectureName);
@@ -347,6 +471,8 @@ void ArchitectureDock::rebuildNewMenu()
         g.nodes.append(GraphNode{QStringLiteral("input"), QStringLiteral("Input"), {}, {}});
         (void)m_editor->document()->replaceWithJson(g.toJson(), tr("New empty graph"));
         m_loadedId = 0;
+        m_pendingImport.reset();
+        setImportNotes({});
         m_nameEdit->clear();
         m_editor->view()->requestFit();
         updateSaveState();

@@ -4,6 +4,10 @@
 #include "common/result.h"
 
 #include <QDockWidget>
+#include <QFutureWatcher>
+
+#include <memory>
+#include <optional>
 
 class QComboBox;
 class QLabel;
@@ -24,6 +28,7 @@ class ArchitectureDock : public QDockWidget
 
 public:
     explicit ArchitectureDock(ProjectContext *project, QWidget *parent = nullptr);
+    ~ArchitectureDock() override;
 
     void showArchitecture(qint64 architectureId);
     qint64 currentArchitectureId() const;
@@ -36,6 +41,13 @@ public:
     // Writes the graph as a new version of the architecture named in the name field.
     Result<qint64> save();
     Status importGraphFile(const QString &path);
+    // Reads an ONNX model off the GUI thread; the graph replaces the editor's (undoable) with the
+    // importer's notes shown, and Save also stores its weights as a model version when a dataset fits.
+    void importOnnxFile(const QString &path);
+    bool isImporting() const { return m_onnxWatcher.isRunning(); }
+    QString importNotes() const;
+    // True while the graph came from an ONNX file whose weights are not stored yet.
+    bool hasImportedWeights() const { return m_pendingImport.has_value(); }
     Status exportGraphFile(const QString &path);
     Status newFromTemplate(const QString &templateName, const TensorShape &input, int classes,
                            const QString &architectureName);
@@ -50,6 +62,15 @@ private:
     void updateSaveState();
     void showError(const QString &text);
     bool confirmDiscard();
+    void finishOnnxImport();
+    void setImportNotes(const QStringList &notes);
+
+    struct OnnxJob;
+    struct PendingImport
+    {
+        QByteArray weights;
+        QString source;   // file name, for the model version's name
+    };
 
     ProjectContext *m_project;
     GraphEditor *m_editor;
@@ -58,12 +79,17 @@ private:
     QMenu *m_newMenu;
     QPushButton *m_addButton;
     QPushButton *m_importButton;
+    QPushButton *m_importOnnxButton;
     QPushButton *m_exportButton;
     QLineEdit *m_nameEdit;
     QPushButton *m_saveButton;
     QLabel *m_saveReason;
     QLabel *m_errors;
+    QLabel *m_notes;
     qint64 m_loadedId = 0;
+    QFutureWatcher<void> m_onnxWatcher;
+    std::shared_ptr<OnnxJob> m_onnxJob;
+    std::optional<PendingImport> m_pendingImport;
 };
 
 } // namespace lepton

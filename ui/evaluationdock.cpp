@@ -67,6 +67,7 @@ EvaluationDock::EvaluationDock(ProjectContext *project, QWidget *parent)
     : QDockWidget(tr("Evaluation"), parent)
     , m_project(project)
     , m_modelCombo(new QComboBox)
+    , m_datasetCombo(new QComboBox)
     , m_splitCombo(new QComboBox)
     , m_evaluateButton(new QPushButton(tr("Evaluate")))
     , m_cancelButton(new QPushButton(tr("Cancel")))
@@ -101,9 +102,9 @@ EvaluationDock::EvaluationDock(ProjectContext *project, QWidget *parent)
     m_error->hide();
     m_progress->hide();
 
-    m_history->setColumnCount(6);
-    m_history->setHorizontalHeaderLabels({tr("Evaluation"), tr("Model version"), tr("Split"), tr("Accuracy"),
-                                          tr("Macro F1"), tr("Created")});
+    m_history->setColumnCount(7);
+    m_history->setHorizontalHeaderLabels({tr("Evaluation"), tr("Model version"), tr("Split"), tr("Dataset"),
+                                          tr("Accuracy"), tr("Macro F1"), tr("Created")});
     m_history->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_history->setSelectionMode(QAbstractItemView::SingleSelection);
     m_history->horizontalHeader()->setStretchLastSection(true);
@@ -145,6 +146,13 @@ EvaluationDock::EvaluationDock(ProjectContext *project, QWidget *parent)
     connect(m_evaluateButton, &QPushButton::clicked, this, &EvaluationDock::evaluate);
     connect(m_cancelButton, &QPushButton::clicked, this, [this] { m_cancel.cancel(); });
     connect(&m_watcher, &QFutureWatcher<void>::finished, this, &EvaluationDock::finish);
+    connect(&m_thumbnailWatcher, &QFutureWatcher<ThumbnailBatch>::finished, this, [this] {
+        m_thumbnailsPending = false;
+        const ThumbnailBatch batch = m_thumbnailWatcher.result();
+        if (batch.generation == m_thumbnailGeneration)
+            m_gallery->setThumbnails(batch.thumbnails);
+    });
+    connect(m_modelCombo, &QComboBox::currentIndexChanged, this, &EvaluationDock::selectModelDataset);
     connect(m_confusion, &ConfusionView::cellChosen, this, [this](int truth, int predicted) {
         m_gallery->showCell(truth, predicted);
         m_tabs->setCurrentWidget(m_gallery);
@@ -171,6 +179,9 @@ QWidget *EvaluationDock::createControls()
 {
     m_modelCombo->setObjectName("evaluationModelCombo");
     m_splitCombo->setObjectName("evaluationSplitCombo");
+    m_datasetCombo->setObjectName("evaluationDatasetCombo");
+    m_datasetCombo->setToolTip(tr("The dataset to evaluate on: the model's own, or another one with the same input "
+                                  "shape whose classes the model knows by name"));
     m_evaluateButton->setObjectName("evaluationRunButton");
     m_cancelButton->setObjectName("evaluationCancelButton");
     m_exportCsv->setObjectName("evaluationExportCsv");
@@ -178,8 +189,12 @@ QWidget *EvaluationDock::createControls()
     m_exportHtml->setObjectName("evaluationExportHtml");
     for (Split s : {Split::Test, Split::Validation, Split::Train})
         m_splitCombo->addItem(splitName(s), int(s));
+    m_splitCombo->addItem(tr("all"), -1);
+    m_splitCombo->setItemData(m_splitCombo->count() - 1, tr("Every sample of the dataset"), Qt::ToolTipRole);
     m_modelCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_modelCombo->setMinimumContentsLength(24);
+    m_modelCombo->setMinimumContentsLength(16);
+    m_datasetCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_datasetCombo->setMinimumContentsLength(12);
     m_cancelButton->setEnabled(false);
     m_exportCsv->setToolTip(tr("Per-sample predictions: sample, true, predicted, one score per class"));
     m_exportJson->setToolTip(tr("Every metric and curve as JSON"));
@@ -189,6 +204,8 @@ QWidget *EvaluationDock::createControls()
     row->setContentsMargins(0, 0, 0, 0);
     row->addWidget(new QLabel(tr("Model version:")));
     row->addWidget(m_modelCombo, 2);
+    row->addWidget(new QLabel(tr("Dataset:")));
+    row->addWidget(m_datasetCombo, 2);
     row->addWidget(new QLabel(tr("Split:")));
     row->addWidget(m_splitCombo);
     row->addWidget(m_evaluateButton);
@@ -241,6 +258,8 @@ void EvaluationDock::setTabShown(QWidget *tab, bool shown)
 
 void EvaluationDock::stopAndWait()
 {
+    ++m_thumbnailGeneration;
+    m_thumbnailWatcher.waitForFinished();
     if (!m_watcher.isRunning())
         return;
     m_cancel.cancel();
@@ -256,9 +275,12 @@ void EvaluationDock::showError(const QString &message)
 void EvaluationDock::reload()
 {
     const qint64 model = comboId(m_modelCombo);
+    const qint64 dataset = comboId(m_datasetCombo);
     const qint64 a = comboId(m_compareA), b = comboId(m_compareB);
     const int previousCount = m_compareB->count();
+    const QSignalBlocker blockModel(m_modelCombo);
     m_modelCombo->clear();
+    m_datasetCombo->clear();
     const QSignalBlocker blockHistory(m_history);
     const QSignalBlocker blockA(m_compareA), blockB(m_compareB);
     m_history->setSortingEnabled(false);
@@ -273,8 +295,17 @@ void EvaluationDock::reload()
             for (const ModelVersionInfo &m : list.value())
                 m_modelCombo->addItem(modelVersionText(m), m.id);
         }
+        if (auto list = store->datasets()) {
+            for (const DatasetInfo &d : list.value())
+                m_datasetCombo->addItem(QStringLiteral("#%1 %2 (%3×%4×%5, %6 samples)")
+                                            .arg(d.id).arg(d.name).arg(d.channels).arg(d.height).arg(d.width)
+                                            .arg(d.sampleCount()),
+                                        d.id);
+        }
         if (!selectComboId(m_modelCombo, model) && m_modelCombo->count() > 0)
             m_modelCombo->setCurrentIndex(m_modelCombo->count() - 1);   // newest
+        if (model != comboId(m_modelCombo) || !selectComboId(m_datasetCombo, dataset))
+            selectModelDataset();
         if (auto list = store->evaluations()) {
             m_history->setRowCount(int(list->size()));
             int row = 0;
@@ -284,9 +315,11 @@ void EvaluationDock::reload()
                 m_history->setItem(row, 0, id);
                 m_history->setItem(row, 1, new QTableWidgetItem(QStringLiteral("#%1").arg(e.modelVersionId)));
                 m_history->setItem(row, 2, new QTableWidgetItem(e.split));
-                m_history->setItem(row, 3, new NumericItem(percent(e.accuracy), e.accuracy));
-                m_history->setItem(row, 4, new NumericItem(QString::number(e.macroF1, 'f', 4), e.macroF1));
-                m_history->setItem(row, 5, new QTableWidgetItem(QLocale().toString(e.created.toLocalTime(), QLocale::ShortFormat)));
+                m_history->setItem(row, 3, new QTableWidgetItem(e.datasetId > 0 ? QStringLiteral("#%1").arg(e.datasetId)
+                                                                                : tr("model's")));
+                m_history->setItem(row, 4, new NumericItem(percent(e.accuracy), e.accuracy));
+                m_history->setItem(row, 5, new NumericItem(QString::number(e.macroF1, 'f', 4), e.macroF1));
+                m_history->setItem(row, 6, new QTableWidgetItem(QLocale().toString(e.created.toLocalTime(), QLocale::ShortFormat)));
                 m_compareA->addItem(evaluationText(e), e.id);
                 m_compareB->addItem(evaluationText(e), e.id);
                 ++row;
@@ -328,6 +361,18 @@ void EvaluationDock::selectModelVersion(qint64 modelVersionId)
     selectComboId(m_modelCombo, modelVersionId);
 }
 
+// The dataset picker follows the model picker: a model version is evaluated on its own dataset
+// unless another one is picked.
+void EvaluationDock::selectModelDataset()
+{
+    ProjectStore *store = m_project->store();
+    const qint64 model = comboId(m_modelCombo);
+    if (!store || model == 0)
+        return;
+    if (auto info = store->modelVersion(model))
+        selectComboId(m_datasetCombo, info->datasetId);
+}
+
 void EvaluationDock::evaluate()
 {
     if (m_watcher.isRunning() || !m_project->isOpen())
@@ -335,9 +380,18 @@ void EvaluationDock::evaluate()
     const qint64 model = comboId(m_modelCombo);
     if (model == 0)
         return;
-    const Split split = Split(m_splitCombo->currentData().toInt());
+    EvaluationTarget target;
+    target.datasetId = comboId(m_datasetCombo);
+    const int splitData = m_splitCombo->currentData().toInt();
+    if (splitData >= 0)
+        target.split = Split(splitData);
+    else
+        target.split = std::nullopt;
     showError({});
-    m_summary->setText(tr("Evaluating model version #%1 on the %2 split…").arg(model).arg(splitName(split)));
+    m_summary->setText(tr("Evaluating model version #%1 on %2 of %3…")
+                           .arg(model)
+                           .arg(target.split ? tr("the %1 split").arg(splitName(*target.split)) : tr("all samples"),
+                                m_datasetCombo->currentText().toHtmlEscaped()));
     m_cancel = CancelToken();
     m_job = std::make_shared<Job>();
     m_evaluateButton->setEnabled(false);
@@ -350,9 +404,9 @@ void EvaluationDock::evaluate()
             m_progress->setValue(int(done));
         }, Qt::QueuedConnection);
     };
-    m_watcher.setFuture(QtConcurrent::run([job = m_job, path = m_project->path(), model, split, progress,
+    m_watcher.setFuture(QtConcurrent::run([job = m_job, path = m_project->path(), model, target, progress,
                                            cancel = m_cancel] {
-        job->result = evaluateModel(path, model, split, progress, cancel);
+        job->result = evaluateModel(path, model, target, progress, cancel);
         if (*job->result) {
             if (auto store = ProjectStore::open(path))
                 job->thumbnails = evaluationThumbnails(*store.value(), job->result->value());
@@ -388,7 +442,8 @@ void EvaluationDock::showEvaluation(qint64 evaluationId)
         return showError(e.error());
     showError({});
     selectComboId(m_modelCombo, e->modelVersionId);
-    showOutcome(e.value(), evaluationThumbnails(*store, e.value()));
+    showOutcome(e.value());
+    loadThumbnails(e.value());
     for (int row = 0; row < m_history->rowCount(); ++row) {
         if (m_history->item(row, 0)->data(Qt::UserRole).toLongLong() == evaluationId) {
             const QSignalBlocker blocker(m_history);
@@ -400,12 +455,18 @@ void EvaluationDock::showEvaluation(qint64 evaluationId)
 void EvaluationDock::showOutcome(const EvaluationOutcome &e, const QHash<qint64, QImage> &thumbnails)
 {
     m_current = e;
-    m_splitCombo->setCurrentIndex(std::max(0, m_splitCombo->findData(int(e.split))));
+    ++m_thumbnailGeneration;   // thumbnails still loading for an earlier evaluation are stale now
+    m_splitCombo->setCurrentIndex(std::max(0, m_splitCombo->findData(e.allSplits ? -1 : int(e.split))));
+    if (e.datasetId > 0)
+        selectComboId(m_datasetCombo, e.datasetId);
     const QString model = e.modelName.isEmpty() ? QStringLiteral("#%1").arg(e.modelVersionId)
                                                 : QStringLiteral("#%1 (%2)").arg(e.modelVersionId).arg(e.modelName);
     const QString title = e.evaluationId ? tr("Evaluation #%1").arg(e.evaluationId) : tr("Evaluation (not stored)");
-    m_summary->setText(tr("<b>%1</b> of model version %2 on the <b>%3</b> split — %4 samples, %5 classes%6")
-                           .arg(title, model.toHtmlEscaped(), splitName(e.split))
+    const QString scope = e.allSplits ? tr("<b>all samples</b>") : tr("the <b>%1</b> split").arg(splitName(e.split));
+    const QString dataset = e.datasetName.isEmpty() ? QString()
+                                                    : tr(" of dataset #%1 %2").arg(e.datasetId).arg(e.datasetName.toHtmlEscaped());
+    m_summary->setText(tr("<b>%1</b> of model version %2 on %3 — %4 samples, %5 classes%6")
+                           .arg(title, model.toHtmlEscaped(), scope + dataset)
                            .arg(e.samples)
                            .arg(e.classes.size())
                            .arg(e.created.isValid()
@@ -421,6 +482,21 @@ void EvaluationDock::showOutcome(const EvaluationOutcome &e, const QHash<qint64,
     m_exportJson->setEnabled(true);
     m_exportHtml->setEnabled(true);
     compare();
+}
+
+void EvaluationDock::loadThumbnails(const EvaluationOutcome &e)
+{
+    if (!e.hasPredictions() || !m_project->isOpen())
+        return;
+    const quint64 generation = m_thumbnailGeneration;
+    m_thumbnailsPending = true;
+    m_thumbnailWatcher.setFuture(QtConcurrent::run([path = m_project->path(), e, generation] {
+        ThumbnailBatch batch;
+        batch.generation = generation;
+        if (auto store = ProjectStore::open(path))
+            batch.thumbnails = evaluationThumbnails(*store.value(), e);
+        return batch;
+    }));
 }
 
 void EvaluationDock::showClassTable(const EvaluationOutcome &e)

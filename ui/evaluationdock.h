@@ -52,12 +52,21 @@ public:
     SummaryCards *summaryCards() const { return m_cards; }
     ConfusionView *confusionView() const { return m_confusion; }
     SampleGallery *gallery() const { return m_gallery; }
+    // True while thumbnails of a stored evaluation are still loading.
+    // True from a thumbnail request until its batch has been handled on the GUI thread (the
+    // watcher stops running before its finished() signal is delivered).
+    bool thumbnailsLoading() const { return m_thumbnailsPending; }
     CurveCharts *curveCharts() const { return m_curves; }
     ThresholdPanel *thresholdPanel() const { return m_threshold; }
     ComparisonView *comparisonView() const { return m_comparison; }
 
 private:
     struct Job;
+    struct ThumbnailBatch
+    {
+        quint64 generation = 0;
+        QHash<qint64, QImage> thumbnails;
+    };
 
     QWidget *createControls();
     QWidget *createOverviewTab();
@@ -70,9 +79,12 @@ private:
     void showClassTable(const EvaluationOutcome &e);
     void exportWithDialog(const QString &kind);
     void setTabShown(QWidget *tab, bool shown);
+    void selectModelDataset();
+    void loadThumbnails(const EvaluationOutcome &e);
 
     ProjectContext *m_project;
     QComboBox *m_modelCombo;
+    QComboBox *m_datasetCombo;
     QComboBox *m_splitCombo;
     QPushButton *m_evaluateButton;
     QPushButton *m_cancelButton;
@@ -99,6 +111,11 @@ private:
     QFutureWatcher<void> m_watcher;
     CancelToken m_cancel;
     std::shared_ptr<Job> m_job;
+    // Thumbnails of a stored evaluation load on a worker; a batch for an evaluation no longer
+    // shown (older generation) is dropped.
+    QFutureWatcher<ThumbnailBatch> m_thumbnailWatcher;
+    quint64 m_thumbnailGeneration = 0;
+    bool m_thumbnailsPending = false;
 };
 
 } // namespace lepton

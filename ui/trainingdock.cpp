@@ -4,6 +4,8 @@
 #include "recordtext.h"
 #include "training/hyperparameterform.h"
 #include "training/runtable.h"
+#include "training/sweepform.h"
+#include "training/sweepresults.h"
 #include "trainingcharts.h"
 
 #include "project/projectstore.h"
@@ -17,16 +19,10 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QtConcurrent>
 
-#include <optional>
-
 namespace lepton {
-
-struct TrainingDock::Job
-{
-    std::optional<Result<TrainOutcome>> result;
-};
 
 namespace {
 
@@ -54,6 +50,10 @@ TrainingDock::TrainingDock(ProjectContext *project, QWidget *parent)
     , m_error(new QLabel)
     , m_charts(new TrainingCharts)
     , m_runs(new RunTable)
+    , m_sweepForm(new SweepForm)
+    , m_sweepResults(new SweepResults)
+    , m_setupTabs(new QTabWidget)
+    , m_recordTabs(new QTabWidget)
 {
     setObjectName("trainingDock");
     m_datasetCombo->setObjectName("trainingDatasetCombo");
@@ -99,17 +99,34 @@ TrainingDock::TrainingDock(ProjectContext *project, QWidget *parent)
     formScroll->setWidgetResizable(true);
     formScroll->setFrameShape(QFrame::NoFrame);
 
+    auto sweepScroll = new QScrollArea;
+    sweepScroll->setObjectName("trainingSweepScroll");
+    sweepScroll->setWidget(m_sweepForm);
+    sweepScroll->setWidgetResizable(true);
+    sweepScroll->setFrameShape(QFrame::NoFrame);
+    m_setupTabs->setObjectName("trainingSetupTabs");
+    m_setupTabs->addTab(formScroll, tr("Hyperparameters"));
+    m_setupTabs->addTab(sweepScroll, tr("Sweep"));
+    m_setupTabs->setDocumentMode(true);
+    m_recordTabs->setObjectName("trainingRecordTabs");
+    m_recordTabs->addTab(m_runs, tr("Runs"));
+    m_recordTabs->addTab(m_sweepResults, tr("Sweeps"));
+    m_recordTabs->setDocumentMode(true);
+
     auto lower = new QSplitter(Qt::Horizontal);
     lower->addWidget(m_charts);
-    lower->addWidget(m_runs);
+    lower->addWidget(m_recordTabs);
     lower->setStretchFactor(0, 3);
     lower->setStretchFactor(1, 2);
 
     auto parts = new QSplitter(Qt::Vertical);
-    parts->addWidget(formScroll);
+    parts->addWidget(m_setupTabs);
     parts->addWidget(lower);
     parts->setStretchFactor(0, 1);
     parts->setStretchFactor(1, 3);
+    // Stretch factors only share space beyond the size hints, and the charts' hints are large:
+    // start with room for several rows of the form (the splitter scales these to the dock).
+    parts->setSizes({300, 600});
 
     auto body = new QWidget;
     auto layout = new QVBoxLayout(body);
@@ -127,13 +144,33 @@ TrainingDock::TrainingDock(ProjectContext *project, QWidget *parent)
         m_speed->clear();
         m_error->hide();
         m_progress->reset();
+        m_sweepId = 0;
+        m_sweepResults->setActiveSweep(0);
         reloadChoices();
         // Show where the project stands: the curves of its latest run, if any.
         if (!m_runs->runs().isEmpty())
             m_runs->selectRun(m_runs->runs().last().id);
     });
     connect(m_project, &ProjectContext::contentsChanged, this, &TrainingDock::reloadChoices);
-    connect(m_form, &HyperparameterForm::changed, this, &TrainingDock::updateReadiness);
+    // Starting from a model version trains its architecture on its dataset unless the user then
+    // picks others (the trainer lists every parameter that does not match).
+    connect(m_form, &HyperparameterForm::initModelVersionChosen, this, [this](qint64 id) {
+        ProjectStore *store = m_project->store();
+        if (!store)
+            return;
+        if (auto version = store->modelVersion(id)) {
+            selectComboId(m_datasetCombo, version->datasetId);
+            selectComboId(m_architectureCombo, version->architectureId);
+        }
+    });
+    connect(m_form, &HyperparameterForm::changed, this, [this] {
+        m_sweepForm->setEpochsPerTrial(m_form->config().epochs);
+        updateReadiness();
+    });
+    connect(m_sweepForm, &SweepForm::startRequested, this, &TrainingDock::startSweep);
+    connect(m_sweepResults, &SweepResults::resumeRequested, this, &TrainingDock::resumeSweep);
+    // A trial picked in the results is its run: its curves and settings are shown.
+    connect(m_sweepResults, &SweepResults::runSelected, this, [this](qint64 runId) { m_runs->selectRun(runId); });
     connect(m_startButton, &QPushButton::clicked, this, &TrainingDock::start);
     connect(m_pauseButton, &QPushButton::clicked, this, &TrainingDock::togglePause);
     connect(m_stopButton, &QPushButton::clicked, this, [this] {
@@ -177,11 +214,16 @@ void TrainingDock::reloadChoices()
             for (const ArchitectureInfo &a : list.value())
                 m_architectureCombo->addItem(architectureText(a), a.id);
         }
+        if (auto list = store->modelVersions())
+            m_form->setModelVersions(list.value());
+    } else {
+        m_form->setModelVersions({});
     }
     selectComboId(m_datasetCombo, dataset);
     selectComboId(m_architectureCombo, architecture);
     m_runs->reload(store);
-    setRunning(m_watcher.isRunning());
+    m_sweepResults->reload(store, m_project->path());
+    setRunning(isTraining());
 }
 
 void TrainingDock::updateReadiness()
@@ -189,6 +231,7 @@ void TrainingDock::updateReadiness()
     const bool running = m_watcher.isRunning() || m_running;
     const bool ready = m_project->isOpen() && m_datasetCombo->count() > 0 && m_architectureCombo->count() > 0;
     m_startButton->setEnabled(!running && ready && m_form->problem().isEmpty());
+    m_sweepForm->setStartAllowed(!running && ready && m_form->problem().isEmpty());
 }
 
 void TrainingDock::setRunning(bool running)
@@ -201,6 +244,8 @@ void TrainingDock::setRunning(bool running)
     m_datasetCombo->setEnabled(!running);
     m_architectureCombo->setEnabled(!running);
     m_runs->setBusy(running);
+    m_sweepForm->setEnabled(!running);
+    m_sweepResults->setBusy(running);
     if (!running)
         m_pauseButton->setText(tr("Pause"));
 }
@@ -228,9 +273,9 @@ void TrainingDock::start()
     }
     const QString path = m_project->path();
     m_charts->clear(cfg.epochs);
-    launch(cfg.epochs, [path, datasetId, architectureId, cfg](const TrainObserver &o, const CancelToken &c,
+    launch(cfg.epochs, [path, datasetId, architectureId, cfg](Job &job, const TrainObserver &o, const CancelToken &c,
                                                               const PauseToken &p) {
-        return trainModel(path, datasetId, architectureId, cfg, o, c, p);
+        job.result = trainModel(path, datasetId, architectureId, cfg, o, c, p);
     });
 }
 
@@ -248,14 +293,12 @@ void TrainingDock::resumeRun(qint64 runId)
     }
     m_runId = runId;
     const QString path = m_project->path();
-    launch(cfg->epochs, [path, runId](const TrainObserver &o, const CancelToken &c, const PauseToken &p) {
-        return resumeTraining(path, runId, o, c, p);
+    launch(cfg->epochs, [path, runId](Job &job, const TrainObserver &o, const CancelToken &c, const PauseToken &p) {
+        job.result = resumeTraining(path, runId, o, c, p);
     });
 }
 
-void TrainingDock::launch(int plannedEpochs,
-                          const std::function<Result<TrainOutcome>(const TrainObserver &, const CancelToken &,
-                                                                   const PauseToken &)> &work)
+void TrainingDock::launch(int plannedEpochs, const Work &work)
 {
     showError({});
     m_cancel = CancelToken();
@@ -266,6 +309,7 @@ void TrainingDock::launch(int plannedEpochs,
     m_pausedMs = 0;
     m_session.start();
     m_progress->setRange(0, 0);   // busy until the first batch tells the size
+    m_progress->setFormat(m_sweeping ? tr("trial %1/%2 · %p%").arg(std::max(1, m_trial)).arg(m_trials) : QStringLiteral("%p%"));
     m_speed->clear();
     m_status->setText(tr("Preparing data and model…"));
     setRunning(true);
@@ -275,7 +319,7 @@ void TrainingDock::launch(int plannedEpochs,
     observer.onStarted = [this](qint64 runId) {
         QMetaObject::invokeMethod(this, [this, runId] {
             m_runId = runId;
-            m_status->setText(tr("Run #%1: training…").arg(runId));
+            m_status->setText(sweepPrefix() + tr("Run #%1: training…").arg(runId));
             m_project->notifyContentsChanged();
         }, Qt::QueuedConnection);
     };
@@ -286,7 +330,7 @@ void TrainingDock::launch(int plannedEpochs,
         QMetaObject::invokeMethod(this, [this, e] { onEpoch(e); }, Qt::QueuedConnection);
     };
     m_watcher.setFuture(QtConcurrent::run([job = m_job, work, observer, cancel = m_cancel, pause = m_pause] {
-        job->result = work(observer, cancel, pause);
+        work(*job, observer, cancel, pause);
     }));
 }
 
@@ -299,14 +343,21 @@ void TrainingDock::onBatch(const BatchProgress &b)
         m_session.restart();
         m_pausedMs = 0;
     }
-    m_progress->setRange(0, m_plannedEpochs * perEpoch);
-    m_progress->setValue(global);
+    const int runBatches = m_plannedEpochs * perEpoch;
+    if (m_sweeping) {   // the whole sweep, 1000 steps a trial
+        m_progress->setRange(0, m_trials * 1000);
+        m_progress->setValue((m_trial - 1) * 1000 + int(1000.0 * global / std::max(1, runBatches)));
+    } else {
+        m_progress->setRange(0, runBatches);
+        m_progress->setValue(global);
+    }
     m_charts->addBatch(b.epoch - 1 + double(b.batch) / perEpoch, b.loss, b.learningRate);
     const double active = std::max(1e-3, double(m_session.elapsed() - m_pausedMs) / 1000.0);
     const int doneHere = global - m_firstBatchGlobal + 1;
     if (doneHere >= 2) {
         const double perBatch = active / doneHere;
-        const int remaining = m_plannedEpochs * perEpoch - global;
+        // A sweep's later trials are estimated at this trial's pace.
+        const qint64 remaining = runBatches - global + (m_sweeping ? qint64(m_trials - m_trial) * runBatches : 0);
         m_speed->setText(tr("%1 samples/s · ETA %2").arg(double(b.samples) / active, 0, 'f', 0).arg(hms(remaining * perBatch)));
     }
 }
@@ -314,7 +365,7 @@ void TrainingDock::onBatch(const BatchProgress &b)
 void TrainingDock::onEpoch(const EpochMetrics &e)
 {
     m_charts->addEpoch(e.epoch, e.trainLoss, e.valLoss, e.trainAccuracy, e.valAccuracy, e.trainF1, e.valF1);
-    m_status->setText(tr("Run #%1: epoch %2/%3 — train loss %4, validation loss %5, accuracy %6, macro F1 %7 "
+    m_status->setText(sweepPrefix() + tr("Run #%1: epoch %2/%3 — train loss %4, validation loss %5, accuracy %6, macro F1 %7 "
                          "(%8 s)%9")
                           .arg(m_runId)
                           .arg(e.epoch)
@@ -336,12 +387,12 @@ void TrainingDock::togglePause()
         m_pause.resume();
         m_pausedMs += m_pausedSince.elapsed();
         m_pauseButton->setText(tr("Pause"));
-        m_status->setText(tr("Run #%1: training…").arg(m_runId));
+        m_status->setText(sweepPrefix() + tr("Run #%1: training…").arg(m_runId));
     } else {
         m_pause.pause();
         m_pausedSince.start();
         m_pauseButton->setText(tr("Resume"));
-        m_status->setText(tr("Run #%1: paused after the current batch. Resume or stop.").arg(m_runId));
+        m_status->setText(sweepPrefix() + tr("Run #%1: paused after the current batch. Resume or stop.").arg(m_runId));
     }
 }
 
@@ -351,6 +402,10 @@ void TrainingDock::finish()
     m_progress->setRange(0, 1);
     m_progress->setValue(1);
     m_charts->flush();
+    if (m_job && m_job->sweep) {
+        finishSweep();
+        return;
+    }
     if (!m_job || !m_job->result) {
         showError(tr("Training ended without a result."));
         return;

@@ -132,30 +132,6 @@ Result<DatasetInfo> projectDataset(ProjectStore &store, const QCommandLineParser
     return store.dataset(all->first().id);
 }
 
-// Imported weights become a model version (no run) of a dataset with the model's input shape and
-// class count (--dataset, else the first that fits), so they can be evaluated and exported.
-// Returns 0 when no dataset fits.
-Result<qint64> saveImportedWeights(ProjectStore &store, const QCommandLineParser &p, qint64 architectureId,
-                                   const GraphAnalysis &a, const QByteArray &weights, const QString &source)
-{
-    auto all = store.datasets();
-    if (!all)
-        return Result<qint64>::failure(all.error());
-    for (const DatasetInfo &d : all.value()) {
-        if (p.isSet(QStringLiteral("dataset")) && d.id != p.value(QStringLiteral("dataset")).toLongLong())
-            continue;
-        const TensorShape shape{{d.channels, d.height, d.width}};
-        if (!(a.inputShape == shape) || a.outputShape.dims != QVector<qint64>{qint64(d.classes.size())})
-            continue;
-        ModelVersionInfo v;
-        v.architectureId = architectureId;
-        v.datasetId = d.id;
-        v.name = QStringLiteral("imported from %1").arg(source);
-        return store.addModelVersion(v, weights);
-    }
-    return qint64(0);
-}
-
 } // namespace
 
 int cmdArch(const QStringList &args)
@@ -274,31 +250,31 @@ int cmdArch(const QStringList &args)
                         .arg(graph.name, analysis.errors.join(QLatin1String("; "))));
     }
     if (cl.isSet(QStringLiteral("save"))) {
-        auto id = store.value()->addArchitecture(graph.name, QString::fromUtf8(graph.toJson()));
-        if (!id)
-            return fail(id.error());
-        auto saved = store.value()->architecture(id.value());
+        // Imported weights become a model version (no run) of a dataset with the model's input
+        // shape and class count (--dataset, else the first that fits).
+        auto stored = storeImportedModel(*store.value(), graph, importedWeights,
+                                         QFileInfo(cl.value(QStringLiteral("import-onnx"))).fileName(),
+                                         cl.value(QStringLiteral("dataset")).toLongLong());
+        if (!stored)
+            return fail(stored.error());
+        auto saved = store.value()->architecture(stored->architectureId);
         if (!saved)
             return fail(saved.error());
-        result.insert(QStringLiteral("architecture_id"), id.value());
-        result.insert(QStringLiteral("architecture_version"), saved->version);
+        result.insert(QStringLiteral("architecture_id"), stored->architectureId);
+        result.insert(QStringLiteral("architecture_version"), stored->architectureVersion);
         if (!json)
-            out() << "saved as architecture " << id.value() << " ('" << saved->name << "' version " << saved->version
-                  << ")\n"
+            out() << "saved as architecture " << stored->architectureId << " ('" << saved->name << "' version "
+                  << stored->architectureVersion << ")\n"
                   << Qt::flush;
         if (!importedWeights.isEmpty()) {
-            auto version = saveImportedWeights(*store.value(), cl, id.value(), analysis, importedWeights,
-                                               QFileInfo(cl.value(QStringLiteral("import-onnx"))).fileName());
-            if (!version)
-                return fail(version.error());
-            if (version.value() > 0) {
-                result.insert(QStringLiteral("model_version_id"), version.value());
+            if (stored->modelVersionId > 0) {
+                result.insert(QStringLiteral("model_version_id"), stored->modelVersionId);
                 if (!json)
-                    out() << "imported weights saved as model version " << version.value() << "\n" << Qt::flush;
-            } else if (!json) {
-                out() << "note: weights not saved: no dataset in the project has the model's input shape and "
-                         "class count\n"
-                      << Qt::flush;
+                    out() << "imported weights saved as model version " << stored->modelVersionId << "\n" << Qt::flush;
+            } else {
+                result.insert(QStringLiteral("weights_note"), stored->weightsNote);
+                if (!json)
+                    out() << "note: " << stored->weightsNote << "\n" << Qt::flush;
             }
         }
     }

@@ -16,7 +16,8 @@ void printSummary(const EvaluationOutcome &e)
 {
     const ClassificationMetrics &m = e.metrics;
     out() << "evaluation " << e.evaluationId << ": model version " << e.modelVersionId << " on "
-          << splitName(e.split) << " (" << e.samples << " samples): accuracy " << QString::number(m.accuracy, 'f', 4)
+          << e.scopeName() << " of dataset " << e.datasetId << " '" << e.datasetName << "' (" << e.samples
+          << " samples): accuracy " << QString::number(m.accuracy, 'f', 4)
           << ", macro F1 " << QString::number(m.macroF1, 'f', 4) << "\n";
     out() << "  balanced accuracy " << QString::number(m.balancedAccuracy, 'f', 4) << ", weighted F1 "
           << QString::number(m.weightedF1, 'f', 4) << ", kappa "
@@ -48,7 +49,12 @@ int cmdEval(const QStringList &args)
     p.parser.addOption({QStringLiteral("evaluation"),
                         QStringLiteral("Use this stored evaluation instead of running the model (for reports)."),
                         QStringLiteral("ID")});
-    p.parser.addOption({QStringLiteral("split"), QStringLiteral("train, validation or test (default test)."),
+    p.parser.addOption({QStringLiteral("dataset"),
+                        QStringLiteral("Evaluate on this dataset of the project (default: the model's own). It needs "
+                                       "the model's input shape; its classes are matched to the model's by name."),
+                        QStringLiteral("ID")});
+    p.parser.addOption({QStringLiteral("split"),
+                        QStringLiteral("train, validation, test (default) or all (every sample of the dataset)."),
                         QStringLiteral("SPLIT"), QStringLiteral("test")});
     p.parser.addOption({QStringLiteral("curves"), QStringLiteral("Include ROC, PR and calibration curves in --json.")});
     p.parser.addOption({QStringLiteral("predictions"),
@@ -59,7 +65,8 @@ int cmdEval(const QStringList &args)
     p.parser.addOption({QStringLiteral("report"),
                         QStringLiteral("Write a self-contained HTML report with the charts."), QStringLiteral("OUT.html")});
     if (int rc = parse(p, QStringLiteral("eval"),
-                       QStringLiteral("Evaluate a model version on a split, or write reports of a stored evaluation."),
+                       QStringLiteral("Evaluate a model version on a split of its dataset or of another compatible "
+                                      "dataset, or write reports of a stored evaluation."),
                        args, {QStringLiteral("PROJECT")});
         rc >= 0)
         return rc;
@@ -72,14 +79,27 @@ int cmdEval(const QStringList &args)
     if (!ok || id <= 0)
         return usageError(p.parser, QStringLiteral("--%1 needs a positive id")
                                                .arg(QLatin1String(byModel ? "model" : "evaluation")));
+    EvaluationTarget target;
+    const QString splitText = p.parser.value(QStringLiteral("split"));
     Split split;
-    if (!parseSplit(p.parser.value(QStringLiteral("split")), &split))
-        return usageError(p.parser, QStringLiteral("--split must be train, validation or test"));
+    if (splitText == QLatin1String("all"))
+        target.split = std::nullopt;
+    else if (parseSplit(splitText, &split))
+        target.split = split;
+    else
+        return usageError(p.parser, QStringLiteral("--split must be train, validation, test or all"));
+    if (p.parser.isSet(QStringLiteral("dataset"))) {
+        if (!byModel)
+            return usageError(p.parser, QStringLiteral("--dataset goes with --model (a stored evaluation has its dataset)"));
+        target.datasetId = p.parser.value(QStringLiteral("dataset")).toLongLong(&ok);
+        if (!ok || target.datasetId <= 0)
+            return usageError(p.parser, QStringLiteral("--dataset needs a positive id"));
+    }
     const QString project = p.parser.positionalArguments().first();
 
     Result<EvaluationOutcome> outcome = Result<EvaluationOutcome>::failure(QString());
     if (byModel) {
-        outcome = evaluateModel(project, id, split, {}, cancelToken());
+        outcome = evaluateModel(project, id, target, {}, cancelToken());
     } else {
         auto store = ProjectStore::open(project);
         if (!store)

@@ -179,6 +179,11 @@ int cmdTrain(const QStringList &args)
                                        "(with its stored settings)."),
                         QStringLiteral("RUN")});
     addTrainOptions(p.parser);
+    p.parser.addOption({QStringLiteral("init-from"),
+                        QStringLiteral("Start from this model version's weights (e.g. an imported ONNX model) instead "
+                                       "of a random initialization; the architecture must have the same parameters "
+                                       "(matched by name and shape)."),
+                        QStringLiteral("MODEL_ID")});
     if (int rc = parse(p, QStringLiteral("train"),
                        QStringLiteral("Train a model; every epoch is saved in the project. With --json: one JSON line "
                                       "per epoch on stderr, the result as one JSON object on stdout."),
@@ -212,6 +217,13 @@ int cmdTrain(const QStringList &args)
         QString error;
         if (!readTrainOptions(p.parser, &config, &error))
             return usageError(p.parser, error);
+        if (p.parser.isSet(QStringLiteral("init-from"))) {
+            bool ok = false;
+            config.initModelVersion = p.parser.value(QStringLiteral("init-from")).toLongLong(&ok);
+            if (!ok || config.initModelVersion <= 0)
+                return usageError(p.parser, QStringLiteral("--init-from needs a model version id, got '%1'")
+                                                .arg(p.parser.value(QStringLiteral("init-from"))));
+        }
         const int archSources = int(p.parser.isSet(QStringLiteral("arch"))) + int(p.parser.isSet(QStringLiteral("graph")))
                                 + int(p.parser.isSet(QStringLiteral("template")));
         if (archSources > 1)
@@ -254,6 +266,13 @@ int cmdTrain(const QStringList &args)
             if (!id)
                 return fail(id.error());
             archId = id.value();
+        } else if (!p.parser.isSet(QStringLiteral("arch")) && !p.parser.isSet(QStringLiteral("template"))
+                   && config.initModelVersion > 0) {
+            // Starting from a model version: its own architecture unless another one is given.
+            auto from = store.value()->modelVersion(config.initModelVersion);
+            if (!from)
+                return fail(from.error());
+            archId = from->architectureId;
         } else if (!p.parser.isSet(QStringLiteral("arch"))) {
             // The template (small CNN by default) sized for the dataset.
             auto g = makeTemplate(templateName.isEmpty() ? QStringLiteral("small-cnn") : templateName,
@@ -349,12 +368,117 @@ int cmdRuns(const QStringList &args)
     return Ok;
 }
 
+namespace {
+
+// Stored status, except that a sweep left "running" whose trials are not running any more was
+// interrupted (its process is gone).
+QString sweepStatus(const SweepInfo &info, const SweepOutcome &outcome)
+{
+    if (info.status != QLatin1String("running"))
+        return info.status;
+    for (const SweepTrial &t : outcome.trials)
+        if (t.status == QLatin1String("running"))
+            return info.status;
+    return QStringLiteral("interrupted");
+}
+
+QJsonArray trialsJson(const SweepOutcome &outcome)
+{
+    QJsonArray trials;
+    for (const SweepTrial &t : outcome.trials)
+        trials.append(QJsonObject{{"run_id", t.runId},
+                                  {"status", t.status},
+                                  {"best_metric", t.bestMetric},
+                                  {"best_epoch", t.bestEpoch},
+                                  {"dropout", t.dropout},
+                                  {"config", t.config.toJson()}});
+    return trials;
+}
+
+void printTrials(const SweepOutcome &outcome)
+{
+    bool dropout = false;
+    for (const SweepTrial &t : outcome.trials)
+        dropout = dropout || t.dropout >= 0;
+    out() << "  run  status     best " << outcome.monitor << "  epoch  optimizer  lr        batch  weight decay"
+          << (dropout ? "  dropout" : "") << "\n";
+    for (const SweepTrial &t : outcome.sortedTrials()) {
+        out() << QStringLiteral("  %1  %2  %3  %4  %5  %6  %7  %8")
+                     .arg(t.runId, 3)
+                     .arg(t.status, -9)
+                     .arg(t.bestMetric, 12, 'f', 4)
+                     .arg(t.bestEpoch, 5)
+                     .arg(t.config.optimizer, -9)
+                     .arg(t.config.learningRate, -8, 'g', 3)
+                     .arg(t.config.batchSize, 5)
+                     .arg(t.config.weightDecay, -12, 'g', 3);
+        if (dropout)
+            out() << "  " << (t.dropout >= 0 ? QString::number(t.dropout, 'g', 3) : QStringLiteral("-"));
+        out() << "\n";
+    }
+}
+
+int listSweeps(const QString &project, bool json)
+{
+    auto store = ProjectStore::open(project);
+    if (!store)
+        return fail(store.error());
+    auto sweeps = store.value()->sweeps();
+    if (!sweeps)
+        return fail(sweeps.error());
+    QJsonArray list;
+    if (!json)
+        out() << "  id  status       trials  finished  best run  best metric      name\n";
+    for (const SweepInfo &info : sweeps.value()) {
+        auto outcome = loadSweep(project, info.id);
+        if (!outcome)
+            return fail(outcome.error());
+        int finished = 0;
+        double best = 0;
+        for (const SweepTrial &t : outcome->trials) {
+            finished += t.status == QLatin1String("finished") ? 1 : 0;
+            if (t.runId == outcome->bestRunId)
+                best = t.bestMetric;
+        }
+        const QString status = sweepStatus(info, outcome.value());
+        list.append(QJsonObject{{"id", info.id},
+                                {"name", info.name},
+                                {"status", status},
+                                {"created", info.created.toString(Qt::ISODate)},
+                                {"monitor", outcome->monitor},
+                                {"trials", int(outcome->trials.size())},
+                                {"finished", finished},
+                                {"best_run_id", outcome->bestRunId},
+                                {"best_metric", best}});
+        if (!json)
+            out() << QStringLiteral("  %1  %2  %3  %4  %5  %6  %7\n")
+                         .arg(info.id, 2)
+                         .arg(status, -11)
+                         .arg(outcome->trials.size(), 6)
+                         .arg(finished, 8)
+                         .arg(outcome->bestRunId > 0 ? QString::number(outcome->bestRunId) : QStringLiteral("-"), 8)
+                         .arg(outcome->bestRunId > 0 ? QStringLiteral("%1 %2").arg(outcome->monitor).arg(best, 0, 'f', 4)
+                                                     : QStringLiteral("-"),
+                              -15)
+                         .arg(info.name);
+    }
+    if (json)
+        printJson({{"sweeps", list}});
+    out() << Qt::flush;
+    return Ok;
+}
+
+} // namespace
+
 int cmdSweep(const QStringList &args)
 {
     Parsed p;
     p.parser.addOption({QStringLiteral("config"), QStringLiteral("Sweep description (JSON); see README."),
                         QStringLiteral("FILE")});
     p.parser.addOption({QStringLiteral("resume"), QStringLiteral("Continue sweep ID: runs its remaining trials."),
+                        QStringLiteral("ID")});
+    p.parser.addOption({QStringLiteral("list"), QStringLiteral("List the project's sweeps (no training).")});
+    p.parser.addOption({QStringLiteral("show"), QStringLiteral("The trials of sweep ID, best first (no training)."),
                         QStringLiteral("ID")});
     if (int rc = parse(p, QStringLiteral("sweep"),
                        QStringLiteral("Grid or random search: each trial is a normal training run in the project."), args,
@@ -363,6 +487,12 @@ int cmdSweep(const QStringList &args)
         return rc;
     const QString project = p.parser.positionalArguments().first();
     const bool json = p.parser.isSet(p.json);
+    const int modes = int(p.parser.isSet(QStringLiteral("config"))) + int(p.parser.isSet(QStringLiteral("resume")))
+                      + int(p.parser.isSet(QStringLiteral("list"))) + int(p.parser.isSet(QStringLiteral("show")));
+    if (modes != 1)
+        return usageError(p.parser, QStringLiteral("give one of --config FILE, --resume ID, --list, --show ID"));
+    if (p.parser.isSet(QStringLiteral("list")))
+        return listSweeps(project, json);
     SweepObserver observer;
     observer.onTrialStarted = [json](int trial, int trials, const TrainConfig &c) {
         if (!json)
@@ -376,11 +506,21 @@ int cmdSweep(const QStringList &args)
                   << Qt::endl;
     };
     Result<SweepOutcome> outcome = Result<SweepOutcome>::failure(QString());
-    if (p.parser.isSet(QStringLiteral("resume"))) {
-        outcome = resumeSweep(project, p.parser.value(QStringLiteral("resume")).toLongLong(), observer, cancelToken());
+    const auto sweepId = [&](const QString &option, qint64 *id) {
+        bool ok = false;
+        *id = p.parser.value(option).toLongLong(&ok);
+        return ok && *id > 0;
+    };
+    qint64 id = 0;
+    if (p.parser.isSet(QStringLiteral("show"))) {
+        if (!sweepId(QStringLiteral("show"), &id))
+            return usageError(p.parser, QStringLiteral("--show takes a sweep id, got '%1'").arg(p.parser.value(QStringLiteral("show"))));
+        outcome = loadSweep(project, id);
+    } else if (p.parser.isSet(QStringLiteral("resume"))) {
+        if (!sweepId(QStringLiteral("resume"), &id))
+            return usageError(p.parser, QStringLiteral("--resume takes a sweep id, got '%1'").arg(p.parser.value(QStringLiteral("resume"))));
+        outcome = resumeSweep(project, id, observer, cancelToken());
     } else {
-        if (!p.parser.isSet(QStringLiteral("config")))
-            return usageError(p.parser, QStringLiteral("--config FILE or --resume ID is required"));
         QFile f(p.parser.value(QStringLiteral("config")));
         if (!f.open(QIODevice::ReadOnly))
             return fail(QStringLiteral("cannot read '%1': %2").arg(f.fileName(), f.errorString()));
@@ -391,34 +531,30 @@ int cmdSweep(const QStringList &args)
     }
     if (!outcome)
         return fail(outcome.error());
-    QJsonArray trials;
-    for (const SweepTrial &t : outcome->trials)
-        trials.append(QJsonObject{{"run_id", t.runId},
-                                  {"status", t.status},
-                                  {"best_metric", t.bestMetric},
-                                  {"best_epoch", t.bestEpoch},
-                                  {"config", t.config.toJson()}});
+    const bool shown = p.parser.isSet(QStringLiteral("show"));
+    QString status = outcome->cancelled ? QStringLiteral("stopped") : QStringLiteral("finished");
+    if (shown) {
+        auto store = ProjectStore::open(project);
+        auto sweeps = store ? store.value()->sweeps() : Result<QVector<SweepInfo>>::failure(store.error());
+        if (!sweeps)
+            return fail(sweeps.error());
+        for (const SweepInfo &info : sweeps.value())
+            if (info.id == id)
+                status = sweepStatus(info, outcome.value());
+    }
     if (json) {
-        printJson({{"sweep_id", outcome->sweepId},
-                   {"monitor", outcome->monitor},
-                   {"cancelled", outcome->cancelled},
-                   {"best_run_id", outcome->bestRunId},
-                   {"trials", trials}});
+        QJsonObject o{{"sweep_id", outcome->sweepId},
+                      {"monitor", outcome->monitor},
+                      {"cancelled", outcome->cancelled},
+                      {"best_run_id", outcome->bestRunId},
+                      {"trials", trialsJson(outcome.value())}};
+        if (shown)
+            o.insert(QStringLiteral("status"), status);
+        printJson(o);
     } else {
-        out() << "sweep " << outcome->sweepId << (outcome->cancelled ? " stopped" : " finished") << ": "
-              << outcome->trials.size() << " trials, best run " << outcome->bestRunId << " by " << outcome->monitor
-              << "\n";
-        out() << "  run  status     best " << outcome->monitor << "  epoch  optimizer  lr        batch  weight decay\n";
-        for (const SweepTrial &t : outcome->sortedTrials())
-            out() << QStringLiteral("  %1  %2  %3  %4  %5  %6  %7  %8\n")
-                         .arg(t.runId, 3)
-                         .arg(t.status, -9)
-                         .arg(t.bestMetric, 12, 'f', 4)
-                         .arg(t.bestEpoch, 5)
-                         .arg(t.config.optimizer, -9)
-                         .arg(t.config.learningRate, -8, 'g', 3)
-                         .arg(t.config.batchSize, 5)
-                         .arg(t.config.weightDecay, 0, 'g', 3);
+        out() << "sweep " << outcome->sweepId << " " << status << ": " << outcome->trials.size()
+              << " trials, best run " << outcome->bestRunId << " by " << outcome->monitor << "\n";
+        printTrials(outcome.value());
         out() << Qt::flush;
     }
     return outcome->cancelled ? Failed : Ok;

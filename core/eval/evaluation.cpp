@@ -88,9 +88,12 @@ Result<EvaluationOutcome> loadEvaluation(const ProjectStore &store, qint64 evalu
     auto model = store.modelVersion(info->modelVersionId);
     if (!model)
         return R::failure(model.error());
+    // Labels are stored in the model's class indices, so the model's dataset names the classes.
     auto dataset = store.dataset(model->datasetId);
     if (!dataset)
         return R::failure(dataset.error());
+    const qint64 evaluatedId = info->datasetId > 0 ? info->datasetId : model->datasetId;
+    auto evaluated = evaluatedId == dataset->id ? Result<DatasetInfo>(dataset.value()) : store.dataset(evaluatedId);
     auto predictions = store.predictions(evaluationId);
     if (!predictions)
         return R::failure(predictions.error());
@@ -101,7 +104,11 @@ Result<EvaluationOutcome> loadEvaluation(const ProjectStore &store, qint64 evalu
     out->evaluationId = evaluationId;
     out->modelVersionId = info->modelVersionId;
     out->modelName = model->name;
-    parseSplit(info->split, &out->split);
+    out->allSplits = info->split == QLatin1String("all");
+    if (!out->allSplits)
+        parseSplit(info->split, &out->split);
+    out->datasetId = evaluatedId;
+    out->datasetName = evaluated ? evaluated->name : QStringLiteral("#%1 (deleted)").arg(evaluatedId);
     out->created = info->created;
     return out;
 }
@@ -112,7 +119,9 @@ QJsonObject evaluationJson(const EvaluationOutcome &e, bool withCurves)
     o.insert(QLatin1String("evaluation_id"), e.evaluationId);
     o.insert(QLatin1String("model_version_id"), e.modelVersionId);
     o.insert(QLatin1String("model_name"), e.modelName);
-    o.insert(QLatin1String("split"), splitName(e.split));
+    o.insert(QLatin1String("split"), e.scopeName());
+    o.insert(QLatin1String("dataset_id"), e.datasetId);
+    o.insert(QLatin1String("dataset_name"), e.datasetName);
     o.insert(QLatin1String("samples"), double(e.samples));
     o.insert(QLatin1String("classes"), QJsonArray::fromStringList(e.classes));
     if (e.created.isValid())

@@ -19,6 +19,9 @@ struct EvaluationOutcome
     qint64 modelVersionId = 0;
     QString modelName;
     Split split = Split::Test;
+    bool allSplits = false;   // every sample of the dataset, not one split
+    qint64 datasetId = 0;     // the dataset evaluated (may differ from the model's own)
+    QString datasetName;
     qint64 samples = 0;
     ClassificationMetrics metrics;
     // From softmax probabilities: top-k, log loss, ROC/PR, calibration. Empty when they could not
@@ -33,6 +36,8 @@ struct EvaluationOutcome
     double seconds = 0;
 
     bool hasPredictions() const { return !predictions.isEmpty(); }
+    // "test", "validation", "train" or "all": what is stored in evaluations.split.
+    QString scopeName() const { return allSplits ? QStringLiteral("all") : splitName(split); }
 };
 
 // Metrics of `predictions` over `classes`. Fails when a label lies outside the classes (naming the

@@ -241,8 +241,12 @@ QString htmlReport(const EvaluationOutcome &e)
                         "th{text-align:left}td{text-align:right;font-variant-numeric:tabular-nums}"
                         ".charts img{margin:8px;border:1px solid #ddd;vertical-align:top;max-width:100%}"
                         ".note{color:#8a5a00}</style></head><body>\n");
-    h += QStringLiteral("<h1>Evaluation #%1</h1>\n<p>%2 on the <b>%3</b> split: %4 samples, %5 classes%6.</p>\n")
-             .arg(e.evaluationId).arg(model.toHtmlEscaped(), splitName(e.split)).arg(e.samples).arg(e.classes.size())
+    const QString scope = e.allSplits ? QStringLiteral("<b>all samples</b>")
+                                      : QStringLiteral("the <b>%1</b> split").arg(splitName(e.split));
+    const QString dataset = e.datasetName.isEmpty() ? QString()
+                                                    : QStringLiteral(" of dataset #%1 '%2'").arg(e.datasetId).arg(e.datasetName.toHtmlEscaped());
+    h += QStringLiteral("<h1>Evaluation #%1</h1>\n<p>%2 on %3%4: %5 samples, %6 classes%7.</p>\n")
+             .arg(e.evaluationId).arg(model.toHtmlEscaped(), scope, dataset).arg(e.samples).arg(e.classes.size())
              .arg(e.created.isValid() ? QStringLiteral(", evaluated %1 UTC").arg(e.created.toUTC().toString(Qt::ISODate))
                                       : QString());
     h += QStringLiteral("<h2>Summary</h2>\n<table>\n");

@@ -8,6 +8,8 @@
 
 namespace lepton {
 
+class ProjectStore;
+
 struct OnnxImport
 {
     ModelGraph graph;
@@ -17,5 +19,21 @@ struct OnnxImport
 
 // Fails naming the file and, for an unsupported operator, its type and node name.
 Result<OnnxImport> importOnnxModel(const QString &path);
+
+struct StoredImport
+{
+    qint64 architectureId = 0;
+    int architectureVersion = 0;
+    qint64 modelVersionId = 0;   // 0: the weights were not stored, weightsNote says why
+    QString weightsNote;
+};
+
+// Stores an imported (possibly edited) graph as a new architecture version. When a dataset of the
+// project (`datasetId`, or else the first that fits) has the graph's input shape and class count and
+// `weights` fit the graph parameter by parameter, the weights become a model version named after
+// `source`, so the model can be evaluated, exported or trained further as is. The CLI's
+// `arch --import-onnx --save` and the Architecture dock both store imports through this.
+Result<StoredImport> storeImportedModel(ProjectStore &store, const ModelGraph &graph, const QByteArray &weights,
+                                       const QString &source, qint64 datasetId = 0);
 
 } // namespace lepton

@@ -834,13 +834,14 @@ Result<qint64> ProjectStore::addEvaluation(const EvaluationInfo &info)
 {
     QSqlQuery q(d->db());
     q.prepare(QStringLiteral("INSERT INTO evaluations (model_version_id, split, accuracy, macro_f1, "
-                             "metrics_json, created) VALUES (?,?,?,?,?,?)"));
+                             "metrics_json, created, dataset_id) VALUES (?,?,?,?,?,?,?)"));
     q.addBindValue(info.modelVersionId);
     q.addBindValue(info.split);
     q.addBindValue(info.accuracy);
     q.addBindValue(info.macroF1);
     q.addBindValue(info.metricsJson);
     q.addBindValue(now());
+    q.addBindValue(info.datasetId > 0 ? QVariant(info.datasetId) : QVariant(QMetaType(QMetaType::LongLong)));
     QString error;
     if (!d->exec(q, &error))
         return Result<qint64>::failure(error);
@@ -850,8 +851,8 @@ Result<qint64> ProjectStore::addEvaluation(const EvaluationInfo &info)
 Result<QVector<EvaluationInfo>> ProjectStore::evaluations() const
 {
     QSqlQuery q(d->db());
-    q.prepare(QStringLiteral("SELECT id, model_version_id, split, accuracy, macro_f1, metrics_json, created "
-                             "FROM evaluations ORDER BY id"));
+    q.prepare(QStringLiteral("SELECT id, model_version_id, split, accuracy, macro_f1, metrics_json, created, "
+                             "dataset_id FROM evaluations ORDER BY id"));
     QString error;
     if (!d->exec(q, &error))
         return Result<QVector<EvaluationInfo>>::failure(error);
@@ -865,6 +866,7 @@ Result<QVector<EvaluationInfo>> ProjectStore::evaluations() const
         e.macroF1 = q.value(4).toDouble();
         e.metricsJson = q.value(5).toString();
         e.created = parseTime(q.value(6));
+        e.datasetId = q.value(7).toLongLong();
         out.append(e);
     }
     return out;

@@ -25,7 +25,7 @@ struct PredictionRecord
 class ProjectStore
 {
 public:
-    static constexpr int SchemaVersion = 3;
+    static constexpr int SchemaVersion = 4;
 
     // Creates a new project file (fails if the file exists) or opens an existing one.
     static Result<std::shared_ptr<ProjectStore>> create(const QString &path);

@@ -110,7 +110,8 @@ struct EvaluationInfo
 {
     qint64 id = 0;
     qint64 modelVersionId = 0;
-    QString split;
+    qint64 datasetId = 0;   // dataset evaluated; 0 for evaluations before schema 4 (the model's own)
+    QString split;          // train | validation | test | all
     double accuracy = 0;
     double macroF1 = 0;
     QString metricsJson;

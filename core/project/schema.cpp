@@ -69,6 +69,12 @@ const char *const kVersion3[] = {
     " PRIMARY KEY (evaluation_id, row))",
 };
 
+// Version 4: which dataset an evaluation ran on (a model can be evaluated on any compatible
+// dataset of the project); NULL for older evaluations, which used the model's own dataset.
+const char *const kVersion4[] = {
+    "ALTER TABLE evaluations ADD COLUMN dataset_id INTEGER",
+};
+
 template <size_t N>
 QString runAll(QSqlDatabase &db, const char *const (&statements)[N])
 {
@@ -86,6 +92,7 @@ QString applyMigration(QSqlDatabase &db, int version)
     case 1: return runAll(db, kVersion1);
     case 2: return runAll(db, kVersion2);
     case 3: return runAll(db, kVersion3);
+    case 4: return runAll(db, kVersion4);
     default: return QStringLiteral("no migration to schema version %1").arg(version);
     }
 }

@@ -69,7 +69,7 @@ Result<QVector<QJsonObject>> expandTrials(const SweepSpec &spec)
 }
 
 Result<SweepOutcome> runTrials(const QString &projectPath, qint64 sweepId, const QString &monitor,
-                               const SweepObserver &observer, const CancelToken &cancel)
+                               const SweepObserver &observer, const CancelToken &cancel, const PauseToken &pause)
 {
     using R = Result<SweepOutcome>;
     auto state = loadSweep(projectPath, sweepId);
@@ -86,7 +86,7 @@ Result<SweepOutcome> runTrials(const QString &projectPath, qint64 sweepId, const
             observer.onTrialStarted(i + 1, outcome.trials.size(), trial.config);
         Result<TrainOutcome> trained = Result<TrainOutcome>::failure(QString());
         if (trial.runId > 0) {
-            trained = resumeTraining(projectPath, trial.runId, observer.train, cancel);
+            trained = resumeTraining(projectPath, trial.runId, observer.train, cancel, pause);
         } else {
             TrainObserver train = observer.train;
             train.onStarted = [&](qint64 runId) {
@@ -96,7 +96,7 @@ Result<SweepOutcome> runTrials(const QString &projectPath, qint64 sweepId, const
                 if (observer.train.onStarted)
                     observer.train.onStarted(runId);
             };
-            trained = trainModel(projectPath, outcome.datasetId, trial.architectureId, trial.config, train, cancel);
+            trained = trainModel(projectPath, outcome.datasetId, trial.architectureId, trial.config, train, cancel, pause);
         }
         if (!trained && trial.runId == 0)   // nothing could start: the same would hold for every trial
             return R::failure(QStringLiteral("sweep %1, trial %2: %3").arg(sweepId).arg(i + 1).arg(trained.error()));
@@ -193,7 +193,7 @@ QVector<SweepTrial> SweepOutcome::sortedTrials() const
 }
 
 Result<SweepOutcome> runSweep(const QString &projectPath, const SweepSpec &spec, const SweepObserver &observer,
-                              const CancelToken &cancel)
+                              const CancelToken &cancel, const PauseToken &pause)
 {
     using R = Result<SweepOutcome>;
     auto base = TrainConfig::fromJson(spec.base);
@@ -241,8 +241,10 @@ Result<SweepOutcome> runSweep(const QString &projectPath, const SweepSpec &spec,
             if (it.key() == QLatin1String("dropout"))
                 t.dropout = it.value().toDouble();
             else
-                configJson.insert(it.key(), it.key() == QLatin1String("batch_size") ? QJsonValue(it.value().toInt())
-                                                                                     : it.value());
+                // A batch size drawn from a range is rounded to a whole number.
+                configJson.insert(it.key(), it.key() == QLatin1String("batch_size")
+                                                ? QJsonValue(it.value().isDouble() ? qRound(it.value().toDouble()) : 0)
+                                                : it.value());
         }
         auto config = TrainConfig::fromJson(configJson);
         if (!config)
@@ -283,7 +285,7 @@ Result<SweepOutcome> runSweep(const QString &projectPath, const SweepSpec &spec,
     if (!sweepId)
         return R::failure(sweepId.error());
     opened.value().reset();
-    return runTrials(projectPath, sweepId.value(), base->monitor, observer, cancel);
+    return runTrials(projectPath, sweepId.value(), base->monitor, observer, cancel, pause);
 }
 
 Result<SweepOutcome> loadSweep(const QString &projectPath, qint64 sweepId)
@@ -339,14 +341,14 @@ Result<SweepOutcome> loadSweep(const QString &projectPath, qint64 sweepId)
 }
 
 Result<SweepOutcome> resumeSweep(const QString &projectPath, qint64 sweepId, const SweepObserver &observer,
-                                 const CancelToken &cancel)
+                                 const CancelToken &cancel, const PauseToken &pause)
 {
     auto state = loadSweep(projectPath, sweepId);
     if (!state)
         return state;
     if (auto store = ProjectStore::open(projectPath))
         (void)store.value()->setSweepStatus(sweepId, QStringLiteral("running"));
-    return runTrials(projectPath, sweepId, state->monitor, observer, cancel);
+    return runTrials(projectPath, sweepId, state->monitor, observer, cancel, pause);
 }
 
 } // namespace lepton

@@ -52,10 +52,11 @@ struct SweepObserver
     TrainObserver train;
 };
 
+// pause holds the trial in training between batches (as trainModel does).
 Result<SweepOutcome> runSweep(const QString &projectPath, const SweepSpec &spec, const SweepObserver &observer = {},
-                              const CancelToken &cancel = {});
+                              const CancelToken &cancel = {}, const PauseToken &pause = {});
 Result<SweepOutcome> resumeSweep(const QString &projectPath, qint64 sweepId, const SweepObserver &observer = {},
-                                 const CancelToken &cancel = {});
+                                 const CancelToken &cancel = {}, const PauseToken &pause = {});
 // The trials of a stored sweep with the state of their runs (no training).
 Result<SweepOutcome> loadSweep(const QString &projectPath, qint64 sweepId);
 

@@ -17,7 +17,7 @@ QJsonObject TrainConfig::toJson() const
     QJsonArray weights;
     for (double w : classWeights)
         weights.append(w);
-    return QJsonObject{{"epochs", epochs},
+    QJsonObject json{{"epochs", epochs},
                        {"batch_size", batchSize},
                        {"learning_rate", learningRate},
                        {"optimizer", optimizer},
@@ -35,6 +35,9 @@ QJsonObject TrainConfig::toJson() const
                        {"monitor", monitor},
                        {"patience", patience},
                        {"seed", QString::number(seed)}};
+    if (initModelVersion > 0)
+        json.insert(QLatin1String("init_model_version"), initModelVersion);
+    return json;
 }
 
 Result<TrainConfig> TrainConfig::fromJson(const QJsonObject &json)
@@ -68,6 +71,7 @@ Result<TrainConfig> TrainConfig::fromJson(const QJsonObject &json)
         c.seed = seed.toString().toULongLong();
     else if (seed.isDouble())
         c.seed = quint64(seed.toDouble());
+    c.initModelVersion = json.value(QLatin1String("init_model_version")).toInteger(0);
     if (const QString bad = c.validate(); !bad.isEmpty())
         return Result<TrainConfig>::failure(bad);
     return c;
@@ -110,6 +114,9 @@ QString TrainConfig::validate() const
             return QStringLiteral("class weight %1 must be >= 0, got %2").arg(i).arg(classWeights[i]);
     if (!kMonitors.contains(monitor))
         return QStringLiteral("monitored metric must be one of %1, got '%2'").arg(kMonitors.join(", "), monitor);
+    if (initModelVersion < 0)
+        return QStringLiteral("the model version to start from must be an id > 0 (0: random initialization), got %1")
+            .arg(initModelVersion);
     if (patience < 0)
         return QStringLiteral("early-stopping patience must be >= 0 (0: off), got %1").arg(patience);
     return {};

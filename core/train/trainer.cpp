@@ -2,6 +2,7 @@
 
 #include "data/internal/tensors.h"
 #include "graph/internal/graphmodule.h"
+#include "train/internal/initweights.h"
 #include "project/projectstore.h"
 #include "train/internal/optimization.h"
 #include "train/schedule.h"
@@ -115,6 +116,9 @@ Result<Session> prepare(const QString &projectPath, qint64 datasetId, qint64 arc
     } catch (const std::exception &e) {
         return S::failure(QStringLiteral("preparing training: %1").arg(describeException(e)));
     }
+    if (config.initModelVersion > 0)
+        if (auto st = initializeFromModelVersion(*s.store, *s.module, config.initModelVersion); !st)
+            return S::failure(st.error());
     return S(std::move(s));
 }
 

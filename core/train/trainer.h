@@ -34,6 +34,8 @@ struct TrainConfig
                                   // plateau schedule and early stopping follow it
     int patience = 0;             // early stopping after this many epochs without improvement (0: off)
     quint64 seed = 42;
+    qint64 initModelVersion = 0;  // start from this model version's weights (matched by name and
+                                  // shape; 0: random initialization from the seed)
 
     QJsonObject toJson() const;
     static Result<TrainConfig> fromJson(const QJsonObject &json);

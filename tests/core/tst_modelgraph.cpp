@@ -188,6 +188,18 @@ private Q_SLOTS:
         QCOMPARE(node(a, "fc").parameters, qint64(16 * 4 + 4));
         QCOMPARE(a.sizeBytes, 4 * (a.totalParameters + 33));   // BatchNorm1d running mean, var, count
 
+        // LayerNorm over a whole C×H×W map: a weight and a bias per element.
+        const GraphAnalysis map = analyzeGraph(chain({
+            {"in", "Input", {{"channels", 8}, {"height", 10}, {"width", 10}}, {}},
+            {"ln", "LayerNorm", {}, {"in"}},
+            {"flat", "Flatten", {}, {"ln"}},
+            {"fc", "Linear", {{"out_features", 2}}, {"flat"}},
+        }));
+        QVERIFY2(map.valid(), qPrintable(map.errors.join('\n')));
+        QCOMPARE(node(map, "ln").outputShape.toString(), QStringLiteral("8×10×10"));
+        QCOMPARE(node(map, "ln").parameters, qint64(2 * 800));
+        QCOMPARE(node(map, "ln").macs, qint64(2 * 800));
+
         const GraphAnalysis tab = analyzeGraph(chain({
             {"in", "Input", {{"features", 12}}, {}},
             {"fc", "Linear", {{"out_features", 3}}, {"in"}},
@@ -204,7 +216,7 @@ private Q_SLOTS:
             {"pool", "MaxPool2d", {}, {"in"}},
             {"cat", "Concat", {}, {"in", "pool"}},
             {"bn1", "BatchNorm1d", {}, {"in"}},
-            {"ln", "LayerNorm", {}, {"in"}},
+            {"ln", "LayerNorm", {{"eps", 0}}, {"in"}},
             {"up", "ConvTranspose2d", {{"stride", 2}, {"output_padding", 2}}, {"in"}},
             {"lr", "LeakyReLU", {{"negative_slope", -1}}, {"in"}},
             {"neg", "Input", {{"features", -3}}, {}},
@@ -213,7 +225,7 @@ private Q_SLOTS:
         QVERIFY(!a.valid());
         QCOMPARE(node(a, "cat").error, QStringLiteral("input shapes 8×10×10 and 8×5×5 differ in more than the channel axis"));
         QCOMPARE(node(a, "bn1").error, QStringLiteral("expects a feature vector (use BatchNorm2d for C×H×W), got 8×10×10"));
-        QVERIFY(node(a, "ln").error.startsWith(QStringLiteral("expects a feature vector")));
+        QCOMPARE(node(a, "ln").error, QStringLiteral("eps must be > 0, got 0"));
         QCOMPARE(node(a, "up").error, QStringLiteral("output_padding 2 must be smaller than stride 2"));
         QVERIFY(node(a, "lr").error.contains(QStringLiteral("negative_slope")));
         QVERIFY(node(a, "neg").error.contains(QStringLiteral("features must be >= 0")));

@@ -328,7 +328,8 @@ private Q_SLOTS:
             {"id": "pw", "type": "Conv2d", "params": {"out_channels": 5, "kernel_size": 1, "bias": false}, "inputs": ["in"]},
             {"id": "silu", "type": "SiLU", "inputs": ["pw"]},
             {"id": "cat", "type": "Concat", "inputs": ["gelu", "silu", "in"]},
-            {"id": "gap", "type": "GlobalAvgPool", "inputs": ["cat"]},
+            {"id": "ln", "type": "LayerNorm", "inputs": ["cat"]},
+            {"id": "gap", "type": "GlobalAvgPool", "inputs": ["ln"]},
             {"id": "fc", "type": "Linear", "params": {"out_features": 6}, "inputs": ["gap"]}]})";
         const QByteArray tabular = R"({"format": "lepton-graph", "version": 1, "name": "tabular layers", "nodes": [
             {"id": "in", "type": "Input", "params": {"features": 9}},

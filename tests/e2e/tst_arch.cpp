@@ -123,6 +123,23 @@ private Q_SLOTS:
         r = lepton({"arch", m_project, "--file", unknown});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("node 'w' (Wobble): unknown layer type 'Wobble'"), r.err.constData());
+
+        // LayerNorm normalizes a whole C×H×W map (a weight and a bias per element); eps must be > 0.
+        const QString layerNorm = write("layernorm.json", R"({"format": "lepton-graph", "version": 1, "nodes": [
+            {"id": "in", "type": "Input", "params": {"channels": 8, "height": 10, "width": 10}},
+            {"id": "ln", "type": "LayerNorm", "inputs": ["in"]},
+            {"id": "flat", "type": "Flatten", "inputs": ["ln"]},
+            {"id": "fc", "type": "Linear", "params": {"out_features": 2}, "inputs": ["flat"]}]})");
+        r = lepton({"arch", m_project, "--file", layerNorm, "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.out.contains("\"total_parameters\": 3202"), r.out.constData());   // 2·800 + 800·2 + 2
+        const QString badEps = write("layernorm_eps.json", R"({"format": "lepton-graph", "version": 1, "nodes": [
+            {"id": "in", "type": "Input", "params": {"channels": 8, "height": 10, "width": 10}},
+            {"id": "ln", "type": "LayerNorm", "params": {"eps": -1}, "inputs": ["in"]}]})");
+        r = lepton({"arch", m_project, "--file", badEps});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("node 'ln' (LayerNorm): eps must be > 0, got -1"),
+                 r.err.constData());
     }
 
     void malformedJson()

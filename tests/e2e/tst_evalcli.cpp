@@ -2,11 +2,13 @@
 // predictions stored in the project, the JSON the metrics, the HTML is self-contained; a stored
 // evaluation gives the same reports without the model.
 #include "eval/evaluation.h"
+#include "data/importer.h"
 #include "eval/report.h"
 #include "project/projectstore.h"
 #include "trainedproject.h"
 
 #include <QFile>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -128,6 +130,68 @@ private Q_SLOTS:
                     "/nonexistent-dir/r.html"});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("/nonexistent-dir/r.html"), r.err.constData());
+    }
+
+    // The digit sheet imported again as a "new test set": evaluating on all its samples gives the
+    // metrics of its per-sample predictions, and the samples shared with the first evaluation (the
+    // model dataset's test split, same pixels) get the same predictions and true classes.
+    void anotherDatasetOfTheProject()
+    {
+        Run r = lepton({"import", m_project, "--digits", defaultDigitSheetPath(), "--name", "new test set", "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QString dataset = QString::number(QJsonDocument::fromJson(r.out).object().value("dataset_id").toInteger());
+        const QString csv = m_dir.filePath("new.csv");
+        r = lepton({"eval", m_project, "--model", m_version, "--dataset", dataset, "--split", "all", "--predictions", csv,
+                    "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o.value("samples").toInt(), 5000);
+        QCOMPARE(o.value("split").toString(), QStringLiteral("all"));
+        QCOMPARE(QString::number(o.value("dataset_id").toInteger()), dataset);
+        QCOMPARE(o.value("dataset_name").toString(), QStringLiteral("new test set"));
+
+        auto rows = readPredictionsCsv(csv);
+        QVERIFY2(rows.ok(), qPrintable(rows.error()));
+        QCOMPARE(int(rows->size()), 5000);
+        QStringList classes;
+        for (const QJsonValue &c : o.value("classes").toArray())
+            classes << c.toString();
+        auto recomputed = evaluationFromPredictions(classes, rows.value());
+        QVERIFY(recomputed.ok());
+        QCOMPARE(recomputed->metrics.accuracy, o.value("accuracy").toDouble());
+        QCOMPARE(recomputed->metrics.macroF1, o.value("macro_f1").toDouble());
+
+        auto first = readPredictionsCsv(m_dir.filePath("pred.csv"));
+        QVERIFY(first.ok());
+        QHash<QString, PredictionRecord> bySample;
+        for (const PredictionRecord &p : rows.value())
+            bySample.insert(p.sample, p);
+        for (const PredictionRecord &p : first.value()) {
+            QVERIFY2(bySample.contains(p.sample), qPrintable(p.sample));
+            QCOMPARE(bySample[p.sample].truth, p.truth);
+            QCOMPARE(bySample[p.sample].predicted, p.predicted);
+        }
+
+        // A dataset of another input size is refused, naming both shapes; nothing is stored.
+        r = lepton({"import", m_project, "--digits", defaultDigitSheetPath(), "--size", "28x28", "--name", "big digits",
+                    "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QString big = QString::number(QJsonDocument::fromJson(r.out).object().value("dataset_id").toInteger());
+        auto store = ProjectStore::open(m_project);
+        QVERIFY(store.ok());
+        const qsizetype evaluations = store.value()->evaluations()->size();
+        r = lepton({"eval", m_project, "--model", m_version, "--dataset", big});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("1×28×28") && r.err.contains("1×20×20") && r.err.contains("'big digits'"), r.err.constData());
+        QCOMPARE(store.value()->evaluations()->size(), evaluations);
+
+        r = lepton({"eval", m_project, "--model", m_version, "--dataset", "0"});
+        QCOMPARE(r.exitCode, 2);
+        r = lepton({"eval", m_project, "--evaluation", "1", "--dataset", dataset});
+        QCOMPARE(r.exitCode, 2);
+        r = lepton({"eval", m_project, "--model", m_version, "--split", "everything"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("all"), r.err.constData());
     }
 };
 

@@ -16,6 +16,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <csignal>
 
 using namespace lepton;
@@ -207,6 +208,61 @@ private Q_SLOTS:
         QVERIFY(again.waitForFinished(60000));
         QCOMPARE(again.exitCode(), 1);
         QVERIFY(again.readAllStandardError().contains("nothing to resume"));
+    }
+
+    // A 2-trial grid sweep from the CLI, then `sweep --list` and `--show` read it back.
+    void sweepListAndShow()
+    {
+        const QString project = copyOfFresh(QStringLiteral("sweep.lepton"));
+        QVERIFY(!project.isEmpty());
+        QFile config(m_dir.filePath(QStringLiteral("grid.json")));
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write(R"({"method": "grid", "seed": 3, "base": {"epochs": 1, "batch_size": 256},
+                        "parameters": {"learning_rate": [0.0005, 0.002]}})");
+        config.close();
+        auto run = [](const QStringList &args, int *exitCode) {
+            QProcess p;
+            p.start(QStringLiteral(LEPTON_CLI), args);
+            p.waitForFinished(600000);
+            *exitCode = p.exitCode();
+            const QByteArray err = p.readAllStandardError();
+            if (p.exitCode() != 0)
+                qWarning("%s", err.constData());
+            return resultJson(p.readAllStandardOutput());
+        };
+        int code = -1;
+        const QJsonObject swept = run({"sweep", project, "--config", config.fileName(), "--threads", "1", "--json"}, &code);
+        QCOMPARE(code, 0);
+        const qint64 sweepId = swept.value("sweep_id").toInteger();
+        QVERIFY(sweepId > 0);
+        QCOMPARE(swept.value("trials").toArray().size(), 2);
+
+        const QJsonArray list = run({"sweep", project, "--list", "--json"}, &code).value("sweeps").toArray();
+        QCOMPARE(code, 0);
+        QCOMPARE(list.size(), 1);
+        const QJsonObject listed = list.first().toObject();
+        QCOMPARE(listed.value("id").toInteger(), sweepId);
+        QCOMPARE(listed.value("status").toString(), QStringLiteral("finished"));
+        QCOMPARE(listed.value("trials").toInt(), 2);
+        QCOMPARE(listed.value("finished").toInt(), 2);
+        QCOMPARE(listed.value("best_run_id").toInteger(), swept.value("best_run_id").toInteger());
+
+        const QJsonObject shown = run({"sweep", project, "--show", QString::number(sweepId), "--json"}, &code);
+        QCOMPARE(code, 0);
+        QCOMPARE(shown.value("status").toString(), QStringLiteral("finished"));
+        QCOMPARE(shown.value("best_run_id").toInteger(), swept.value("best_run_id").toInteger());
+        QList<double> rates;
+        for (const QJsonValue &t : shown.value("trials").toArray()) {
+            QCOMPARE(t.toObject().value("status").toString(), QStringLiteral("finished"));
+            rates.append(t.toObject().value("config").toObject().value("learning_rate").toDouble());
+        }
+        std::sort(rates.begin(), rates.end());
+        QCOMPARE(rates, QList<double>({0.0005, 0.002}));
+
+        run({"sweep", project, "--show", "999", "--json"}, &code);
+        QCOMPARE(code, 1);
+        run({"sweep", project, "--list", "--show", QString::number(sweepId)}, &code);
+        QCOMPARE(code, 2);
     }
 };
 

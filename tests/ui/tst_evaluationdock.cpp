@@ -187,6 +187,72 @@ private Q_SLOTS:
         QCOMPARE(reopened.gallery()->visibleCount(), int(mistakes));
     }
 
+    // The dataset picker: defaults to the model's dataset, evaluates on another dataset of the
+    // project (here the model dataset's test samples again, classes listed in reverse order), and a
+    // stored evaluation's thumbnails arrive from a worker thread.
+    void evaluateOnAnotherDataset()
+    {
+        qint64 copyId = 0;
+        {
+            auto store = ProjectStore::open(m_project);
+            QVERIFY(store.ok());
+            auto model = store.value()->modelVersion(m_modelVersion);
+            QVERIFY(model.ok());
+            auto own = store.value()->dataset(model->datasetId);
+            auto test = store.value()->samples(model->datasetId, Split::Test, true);
+            QVERIFY(own.ok() && test.ok());
+            DatasetInfo info = own.value();
+            info.name = QStringLiteral("reversed copy");
+            std::reverse(info.classes.begin(), info.classes.end());
+            QVector<SampleRecord> samples = test.value();
+            for (SampleRecord &s : samples)
+                s.label = int(info.classes.size()) - 1 - s.label;
+            auto id = store.value()->addDataset(info, samples);
+            QVERIFY2(id.ok(), qPrintable(id.error()));
+            copyId = id.value();
+        }
+        ProjectContext context;
+        QVERIFY(context.open(m_project).ok());
+        EvaluationDock dock(&context);
+        dock.resize(1200, 800);
+        dock.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dock));
+        auto datasets = child<QComboBox>(&dock, "evaluationDatasetCombo");
+        dock.selectModelVersion(m_modelVersion);
+        QVERIFY(datasets->currentData().toLongLong() != copyId);   // the model's own by default
+        const qint64 own = datasets->currentData().toLongLong();
+        datasets->setCurrentIndex(datasets->findData(copyId));
+        QVERIFY(evaluateIn(dock, "all"));
+        const EvaluationOutcome e = *dock.currentEvaluation();
+        QCOMPARE(e.datasetId, copyId);
+        QVERIFY(e.allSplits);
+        QCOMPARE(e.samples, qint64(500));
+        QVERIFY(child<QLabel>(&dock, "evaluationSummary")->text().contains("reversed copy"));
+
+        // Same pixels as the model's test split, classes mapped by name: the same metrics.
+        QVERIFY(evaluateIn(dock, "test"));
+        QCOMPARE(dock.currentEvaluation()->datasetId, copyId);
+        dock.selectModelVersion(m_modelVersion);
+        datasets->setCurrentIndex(datasets->findData(own));
+        QVERIFY(evaluateIn(dock, "test"));
+        QCOMPARE(dock.currentEvaluation()->datasetId, own);
+        QCOMPARE(dock.currentEvaluation()->metrics.accuracy, e.metrics.accuracy);
+        QCOMPARE(dock.currentEvaluation()->metrics.macroF1, e.metrics.macroF1);
+
+        // The stored evaluation comes back with its dataset picked; thumbnails load off the GUI thread.
+        dock.showEvaluation(e.evaluationId);
+        QCOMPARE(datasets->currentData().toLongLong(), copyId);
+        QCOMPARE(child<QComboBox>(&dock, "evaluationSplitCombo")->currentText(), QStringLiteral("all"));
+        QVERIFY(QTest::qWaitFor([&] { return !dock.thumbnailsLoading(); }, 60000));
+        QVERIFY(dock.gallery()->visibleCount() > 0);
+        QVERIFY(!dock.gallery()->list()->item(0)->icon().isNull());
+        // A newer request makes an older one stale: showing another evaluation while loading wins.
+        dock.showEvaluation(e.evaluationId);
+        dock.showOutcome(*dock.currentEvaluation());
+        QVERIFY(QTest::qWaitFor([&] { return !dock.thumbnailsLoading(); }, 60000));
+        QVERIFY(dock.gallery()->list()->item(0)->icon().isNull());   // the stale batch was dropped
+    }
+
     void thresholdSliderOnBinaryFixture()
     {
         ProjectContext context;

@@ -12,7 +12,12 @@
 #include "pipeline/demopipeline.h"
 #include "project/projectstore.h"
 
+#include <QAbstractItemView>
 #include <QChartView>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QLineSeries>
@@ -146,7 +151,7 @@ private Q_SLOTS:
         click(&dock, "trainingStopButton");
         QTRY_VERIFY_WITH_TIMEOUT(!dock.isTraining(), 300000);
         QVERIFY(child<QLabel>(&dock, "trainingError")->isHidden());
-        // The worker's end (isTraining) precedes the queued finished signal that re-enables Start.
+        // isTraining() stays true until the end is handled on the GUI thread, which re-enables Start.
         QTRY_VERIFY_WITH_TIMEOUT(child<QPushButton>(&dock, "trainingStartButton")->isEnabled(), 60000);
 
         auto store = ProjectStore::open(m_demo.projectPath);
@@ -173,6 +178,59 @@ private Q_SLOTS:
         QCOMPARE(after->epochsDone, 3);
         QCOMPARE(charts->valLossSeries()->count(), 3);   // stored epochs + the resumed ones
         QVERIFY(charts->learningRateSeries()->count() > 0);
+    }
+
+    // "Start from" a stored model version: picking it selects that version's architecture, and
+    // the run (learning rate 1e-6, one epoch) starts from its weights: the first validation loss
+    // is the version's own, not a random network's (~2.3).
+    void startFromAModelVersion()
+    {
+        auto store = ProjectStore::open(m_demo.projectPath);
+        QVERIFY(store.ok());
+        auto versions = store.value()->modelVersions();
+        QVERIFY2(versions.ok() && !versions->isEmpty(), "an earlier case trains a model version");
+        const ModelVersionInfo from = versions->last();
+        auto fromEpochs = store.value()->epochs(from.runId);
+        QVERIFY(fromEpochs.ok() && fromEpochs->size() >= from.epoch && from.epoch > 0);
+        const double fromLoss = fromEpochs->at(from.epoch - 1).valLoss;
+        auto other = store.value()->addArchitecture(QStringLiteral("another architecture"),
+                                                    store.value()->architecture(from.architectureId)->graphJson);
+        QVERIFY(other.ok());
+
+        ProjectContext context;
+        TrainingDock dock(&context);
+        dock.resize(1400, 900);
+        dock.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dock));
+        QVERIFY(context.open(m_demo.projectPath).ok());
+        auto architectures = child<QComboBox>(&dock, "trainingArchitectureCombo");
+        architectures->setCurrentIndex(architectures->findData(other.value()));
+        child<QSpinBox>(&dock, "trainingEpochsSpin")->setValue(1);
+        child<QSpinBox>(&dock, "trainingBatchSizeSpin")->setValue(128);
+        child<QDoubleSpinBox>(&dock, "trainingLearningRateSpin")->setValue(0.000001);
+        auto initFrom = child<QComboBox>(&dock, "trainingInitFromCombo");
+        QCOMPARE(initFrom->currentData().toLongLong(), qint64(0));   // random initialization by default
+        const int index = initFrom->findData(from.id);
+        QVERIFY(index > 0);
+        // As a user does: open the list, move to the version, press Enter (emits activated()).
+        initFrom->setFocus();
+        initFrom->showPopup();
+        initFrom->view()->setCurrentIndex(initFrom->model()->index(index, 0));
+        QTest::keyClick(initFrom->view(), Qt::Key_Return);
+        QTRY_COMPARE(initFrom->currentData().toLongLong(), from.id);
+        QCOMPARE(architectures->currentData().toLongLong(), from.architectureId);
+
+        click(&dock, "trainingStartButton");
+        QTRY_VERIFY_WITH_TIMEOUT(!dock.isTraining(), 300000);
+        QVERIFY2(child<QLabel>(&dock, "trainingError")->isHidden(),
+                 qPrintable(child<QLabel>(&dock, "trainingError")->text()));
+        const RunInfo run = store.value()->runs()->last();
+        QCOMPARE(run.status, QStringLiteral("finished"));
+        QCOMPARE(run.architectureId, from.architectureId);
+        QCOMPARE(QJsonDocument::fromJson(run.configJson.toUtf8()).object().value("init_model_version").toInteger(),
+                 from.id);
+        const double loss = store.value()->epochs(run.id)->first().valLoss;
+        QVERIFY2(qAbs(loss - fromLoss) < 0.02, qPrintable(QStringLiteral("val loss %1, model version's %2").arg(loss).arg(fromLoss)));
     }
 
     // Two runs selected: their settings side by side and the other run's curves overlaid.

@@ -94,8 +94,9 @@ bool ComparisonView::setEvaluations(const EvaluationOutcome &a, const Evaluation
     }
     m_comparison = compared.value();
     const auto describe = [](const EvaluationOutcome &e) {
-        return tr("evaluation #%1 — model version #%2%3 on %4").arg(e.evaluationId).arg(e.modelVersionId)
-            .arg(e.modelName.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(e.modelName), splitName(e.split));
+        return tr("evaluation #%1 — model version #%2%3 on %4 of '%5'").arg(e.evaluationId).arg(e.modelVersionId)
+            .arg(e.modelName.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(e.modelName), e.scopeName(),
+                 e.datasetName);
     };
     m_title->setText(tr("<b>A</b>: %1<br><b>B</b>: %2").arg(describe(a).toHtmlEscaped(), describe(b).toHtmlEscaped()));
     m_summary->setRowCount(int(m_comparison.summary.size()));

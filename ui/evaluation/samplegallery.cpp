@@ -54,11 +54,15 @@ QHash<qint64, QImage> evaluationThumbnails(const ProjectStore &store, const Eval
     QHash<qint64, QImage> out;
     if (!e.hasPredictions())
         return out;
-    auto model = store.modelVersion(e.modelVersionId);
-    if (!model)
-        return out;
-    auto dataset = store.dataset(model->datasetId);
-    auto samples = store.samples(model->datasetId, e.split, true);
+    qint64 datasetId = e.datasetId;
+    if (datasetId <= 0) {
+        auto model = store.modelVersion(e.modelVersionId);
+        if (!model)
+            return out;
+        datasetId = model->datasetId;
+    }
+    auto dataset = store.dataset(datasetId);
+    auto samples = store.samples(datasetId, e.allSplits ? std::nullopt : std::optional<Split>(e.split), true);
     if (!dataset || !samples)
         return out;
     QSet<qint64> wanted;
@@ -121,6 +125,17 @@ void SampleGallery::setPredictions(const QVector<PredictionRecord> &predictions,
     refill();
     if (!unavailable.isEmpty())
         m_filter->setText(unavailable);
+}
+
+void SampleGallery::setThumbnails(const QHash<qint64, QImage> &thumbnails)
+{
+    m_thumbnails = thumbnails;
+    for (int i = 0; i < m_list->count(); ++i) {
+        QListWidgetItem *item = m_list->item(i);
+        const QImage image = m_thumbnails.value(m_predictions.value(item->data(Qt::UserRole).toInt()).sampleId);
+        if (!image.isNull())
+            item->setIcon(QPixmap::fromImage(image.scaled(kThumb, kThumb, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+    }
 }
 
 void SampleGallery::showCell(int truth, int predicted)

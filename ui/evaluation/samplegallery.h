@@ -25,6 +25,8 @@ public:
     // thumbnails: by sample id; samples without one are shown with their name only.
     void setPredictions(const QVector<PredictionRecord> &predictions, const QStringList &classes,
                         const QHash<qint64, QImage> &thumbnails, const QString &unavailable = {});
+    // Thumbnails that arrived later (loaded off the GUI thread); keeps the filter and sort.
+    void setThumbnails(const QHash<qint64, QImage> &thumbnails);
     // Only the samples with this true and predicted class (any cell, the diagonal too).
     void showCell(int truth, int predicted);
     // Every misclassified sample.

@@ -1,5 +1,7 @@
 #include "training/hyperparameterform.h"
 
+#include "recordtext.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -69,8 +71,14 @@ HyperparameterForm::HyperparameterForm(QWidget *parent)
     , m_monitor(combo("trainingMonitorCombo", {"val_loss", "val_accuracy", "val_macro_f1"}))
     , m_patience(spin("trainingPatienceSpin", 0, 1000, tr("Early stopping: epochs without improvement (0: off)")))
     , m_seed(spin("trainingSeedSpin", 0, std::numeric_limits<int>::max(), tr("Seed of initialisation, shuffling, dropout")))
+    , m_initFrom(new QComboBox)
     , m_problem(new QLabel)
 {
+    m_initFrom->setObjectName("trainingInitFromCombo");
+    m_initFrom->setToolTip(tr("Start from a stored model version's weights (e.g. an imported ONNX model or an "
+                              "earlier run) instead of a random initialization; the architecture must have the "
+                              "same parameters, matched by name and shape"));
+    m_initFrom->addItem(tr("random initialization"), 0);
     m_nesterov->setObjectName("trainingNesterovCheck");
     m_classWeights->setObjectName("trainingClassWeightsEdit");
     m_classWeights->setPlaceholderText(tr("all 1 (or e.g. 1, 2, 0.5)"));
@@ -107,6 +115,7 @@ HyperparameterForm::HyperparameterForm(QWidget *parent)
     r->addRow(tr("Best by:"), m_monitor);
     r->addRow(tr("Early stop after:"), m_patience);
     r->addRow(tr("Seed:"), m_seed);
+    r->addRow(tr("Start from:"), m_initFrom);
     m_patience->setSpecialValueText(tr("off"));
     m_clipNorm->setSpecialValueText(tr("off"));
 
@@ -132,6 +141,11 @@ HyperparameterForm::HyperparameterForm(QWidget *parent)
     for (QComboBox *w : {m_optimizer, m_schedule, m_monitor})
         connect(w, &QComboBox::currentTextChanged, this, changedSignal);
     connect(m_nesterov, &QCheckBox::toggled, this, changedSignal);
+    connect(m_initFrom, &QComboBox::currentIndexChanged, this, changedSignal);
+    connect(m_initFrom, &QComboBox::activated, this, [this] {
+        if (const qint64 id = m_initFrom->currentData().toLongLong(); id > 0)
+            emit initModelVersionChosen(id);
+    });
     connect(m_classWeights, &QLineEdit::textChanged, this, changedSignal);
     updateState();
 }
@@ -156,6 +170,7 @@ TrainConfig HyperparameterForm::config() const
     c.monitor = m_monitor->currentText();
     c.patience = m_patience->value();
     c.seed = quint64(m_seed->value());
+    c.initModelVersion = m_initFrom->currentData().toLongLong();
     const QString weights = m_classWeights->text().trimmed();
     if (!weights.isEmpty())
         for (const QString &w : weights.split(QLatin1Char(','))) {
@@ -189,7 +204,27 @@ void HyperparameterForm::setConfig(const TrainConfig &c)
     m_monitor->setCurrentText(c.monitor);
     m_patience->setValue(c.patience);
     m_seed->setValue(int(std::min<quint64>(c.seed, quint64(m_seed->maximum()))));
+    if (c.initModelVersion > 0 && m_initFrom->findData(c.initModelVersion) < 0)
+        m_initFrom->addItem(tr("model version #%1").arg(c.initModelVersion), c.initModelVersion);
+    m_initFrom->setCurrentIndex(std::max(0, m_initFrom->findData(c.initModelVersion)));
     updateState();
+}
+
+void HyperparameterForm::setModelVersions(const QVector<ModelVersionInfo> &versions)
+{
+    const qint64 current = m_initFrom->currentData().toLongLong();
+    {
+        const QSignalBlocker blocker(m_initFrom);
+        m_initFrom->clear();
+        m_initFrom->addItem(tr("random initialization"), 0);
+        for (const ModelVersionInfo &v : versions)
+            m_initFrom->addItem(modelVersionText(v), v.id);
+        m_initFrom->setCurrentIndex(std::max(0, m_initFrom->findData(current)));
+    }
+    if (m_initFrom->currentData().toLongLong() != current) {
+        updateState();
+        emit changed();
+    }
 }
 
 QString HyperparameterForm::problem() const

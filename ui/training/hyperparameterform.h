@@ -25,9 +25,13 @@ public:
     void setConfig(const TrainConfig &config);
     // Empty when the settings are valid, else what is wrong (also shown in the form).
     QString problem() const;
+    // The model versions a run can start from (the "Start from" picker); keeps the selection.
+    void setModelVersions(const QVector<ModelVersionInfo> &versions);
 
 signals:
     void changed();
+    // The user picked a model version to start from (not emitted by setConfig/setModelVersions).
+    void initModelVersionChosen(qint64 modelVersionId);
 
 private:
     void updateState();
@@ -50,6 +54,7 @@ private:
     QComboBox *m_monitor;
     QSpinBox *m_patience;
     QSpinBox *m_seed;
+    QComboBox *m_initFrom;
     QLabel *m_problem;
     QString m_weightsError;
 };
