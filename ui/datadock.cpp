@@ -1,5 +1,6 @@
 #include "datadock.h"
 
+#include "data/augmentationeditor.h"
 #include "importdialog.h"
 #include "projectcontext.h"
 #include "recordtext.h"
@@ -16,6 +17,7 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QStandardItemModel>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent>
@@ -72,6 +74,8 @@ DataDock::DataDock(ProjectContext *project, QWidget *parent)
     , m_cancelButton(new QPushButton(tr("Cancel")))
     , m_importProgress(new QProgressBar)
     , m_importStatus(new QLabel)
+    , m_tabs(new QTabWidget)
+    , m_augmentation(new AugmentationEditor(project))
 {
     setObjectName("dataDock");
     m_datasetCombo->setObjectName("dataDatasetCombo");
@@ -152,16 +156,21 @@ DataDock::DataDock(ProjectContext *project, QWidget *parent)
     layout->addWidget(m_importStatus);
     layout->addWidget(m_summary);
     layout->addWidget(m_error);
-    layout->addWidget(splitter, 1);
+    m_tabs->setObjectName("dataTabs");
+    m_augmentation->setObjectName("dataAugmentation");
+    m_tabs->addTab(splitter, tr("Classes and samples"));
+    m_tabs->addTab(m_augmentation, tr("Augmentation"));
+    layout->addWidget(m_tabs, 1);
     setWidget(body);
 
-    connect(m_project, &ProjectContext::projectChanged, this, &DataDock::reloadDatasets);
-    connect(m_project, &ProjectContext::contentsChanged, this, &DataDock::reloadDatasets);
+    // Work for the previous project stops first, then the new one is shown (its preview scheduled).
     connect(m_project, &ProjectContext::projectChanged, this, [this] {
         stopAndWait();
         m_importStatus->clear();
         m_importButton->setEnabled(m_project->isOpen());
     });
+    connect(m_project, &ProjectContext::projectChanged, this, &DataDock::reloadDatasets);
+    connect(m_project, &ProjectContext::contentsChanged, this, &DataDock::reloadDatasets);
     connect(m_datasetCombo, &QComboBox::currentIndexChanged, this, &DataDock::showCurrent);
     connect(m_importButton, &QPushButton::clicked, this, &DataDock::startImport);
     connect(m_cancelButton, &QPushButton::clicked, this, [this] { m_cancel.cancel(); });
@@ -178,6 +187,7 @@ DataDock::~DataDock()
 
 void DataDock::stopAndWait()
 {
+    m_augmentation->stopAndWait();
     if (!m_watcher.isRunning())
         return;
     m_cancel.cancel();
@@ -205,12 +215,23 @@ void DataDock::startImport()
             m_importProgress->setValue(int(std::min(done, total)));
         }, Qt::QueuedConnection);
     };
-    const bool folder = dialog.source() == ImportDialog::Source::ImageFolder;
-    m_watcher.setFuture(QtConcurrent::run([job = m_job, folder, options = dialog.options(),
-                                           path = m_project->path(), progress,
+    m_watcher.setFuture(QtConcurrent::run([job = m_job, source = dialog.source(), options = dialog.options(),
+                                           csv = dialog.csvOptions(), path = m_project->path(), progress,
                                            cancel = m_cancel] {
-        job->imported = folder ? importImageFolder(job->source, options, progress, cancel)
-                               : importDigitSheet(job->source, options, progress, cancel);
+        switch (source) {
+        case ImportDialog::Source::ImageFolder:
+            job->imported = importImageFolder(job->source, options, progress, cancel);
+            break;
+        case ImportDialog::Source::DigitSheet:
+            job->imported = importDigitSheet(job->source, options, progress, cancel);
+            break;
+        case ImportDialog::Source::TabularCsv:
+            job->imported = importTabularCsv(job->source, csv, progress, cancel);
+            break;
+        case ImportDialog::Source::PathListCsv:
+            job->imported = importPathListCsv(job->source, csv, options, progress, cancel);
+            break;
+        }
         if (!*job->imported || cancel.isCancelled())
             return;
         // This worker thread needs its own connection to the project.
@@ -252,7 +273,7 @@ void DataDock::finishImport()
         QStringList skipped;
         for (int i = 0; i < std::min<qsizetype>(5, data.issues.size()); ++i)
             skipped << QStringLiteral("%1: %2").arg(data.issues[i].path, data.issues[i].reason);
-        text += tr(" Skipped %1 file(s), e.g. %2").arg(data.issues.size()).arg(skipped.join("; "));
+        text += tr(" Skipped %1 file(s)/row(s), e.g. %2").arg(data.issues.size()).arg(skipped.join("; "));
     }
     m_importStatus->setText(text.toHtmlEscaped());
     m_project->notifyContentsChanged();
@@ -302,6 +323,7 @@ void DataDock::showCurrent()
     ProjectStore *store = m_project->store();
     const qint64 id = currentDatasetId();
     if (!store || id == 0) {
+        m_augmentation->setDataset({});
         m_summary->setText(store ? tr("This project has no datasets.") : QString());
         return;
     }
@@ -313,6 +335,7 @@ void DataDock::showCurrent()
         return;
     }
     const DatasetInfo &info = dataset.value();
+    m_augmentation->setDataset(info);
     m_summary->setText(tr("<b>%1</b> — %2 from %3<br>Input %4×%5×%6 (channels×height×width), "
                           "%7 samples: %8 train, %9 validation, %10 test (split seed %11)")
                            .arg(info.name.toHtmlEscaped(), info.kind, info.source.toHtmlEscaped())
@@ -380,9 +403,26 @@ void DataDock::loadThumbnails(const DatasetInfo &info)
     } else {
         shown = samples.value();
     }
+    const bool tabular = info.kind == QLatin1String("tabular");
+    m_thumbnails->setViewMode(tabular ? QListView::ListMode : QListView::IconMode);
+    if (!tabular) {
+        m_thumbnails->setGridSize(QSize(52, 64));
+    } else {
+        m_thumbnails->setGridSize(QSize());
+    }
     for (const SampleRecord &s : shown) {
-        const QImage image = sampleImage(s, info.channels, info.height, info.width);
         const QString label = info.classes.value(s.label, QString::number(s.label));
+        if (tabular) {   // float32 features: shown as numbers
+            QStringList values;
+            const auto *f = reinterpret_cast<const float *>(s.pixels.constData());
+            for (qsizetype i = 0; i < std::min<qsizetype>(s.pixels.size() / qsizetype(sizeof(float)), 6); ++i)
+                values << QString::number(f[i], 'g', 4);
+            auto item = new QStandardItem(QStringLiteral("%1: %2").arg(label, values.join(QLatin1String(", "))));
+            item->setToolTip(QStringLiteral("%1\nclass %2, %3").arg(s.path, label, splitName(s.split)));
+            m_thumbnailModel->appendRow(item);
+            continue;
+        }
+        const QImage image = sampleImage(s, info.channels, info.height, info.width);
         auto item = new QStandardItem(label);
         if (!image.isNull())
             item->setIcon(QIcon(QPixmap::fromImage(

@@ -14,9 +14,11 @@ class QProgressBar;
 class QPushButton;
 class QStandardItemModel;
 class QTableWidget;
+class QTabWidget;
 
 namespace lepton {
 
+class AugmentationEditor;
 class ProjectContext;
 
 // A stored sample (uint8, C*H*W; 3 channels are BGR) as an image.
@@ -59,6 +61,8 @@ private:
     QPushButton *m_cancelButton;
     QProgressBar *m_importProgress;
     QLabel *m_importStatus;
+    QTabWidget *m_tabs;
+    AugmentationEditor *m_augmentation;
 
     QFutureWatcher<void> m_watcher;
     CancelToken m_cancel;

@@ -26,6 +26,9 @@ ImportDialog::ImportDialog(QWidget *parent)
     , m_train(new QDoubleSpinBox)
     , m_validation(new QDoubleSpinBox)
     , m_seed(new QSpinBox)
+    , m_labelColumn(new QComboBox)
+    , m_skipRows(new QSpinBox)
+    , m_layoutNote(new QLabel)
     , m_problem(new QLabel)
 {
     setObjectName("importDialog");
@@ -38,6 +41,14 @@ ImportDialog::ImportDialog(QWidget *parent)
     setWindowTitle(tr("Import Dataset"));
     m_source->addItem(tr("Image folder (one sub-folder per class)"), int(Source::ImageFolder));
     m_source->addItem(tr("OpenCV digit sheet (digits.png)"), int(Source::DigitSheet));
+    m_source->addItem(tr("Tabular CSV/TSV (numeric features + label column)"), int(Source::TabularCsv));
+    m_source->addItem(tr("CSV/TSV of image paths and labels"), int(Source::PathListCsv));
+    m_labelColumn->setObjectName("importLabelColumnCombo");
+    m_labelColumn->setEditable(true);
+    m_skipRows->setObjectName("importSkipRowsSpin");
+    m_skipRows->setRange(0, 1000);
+    m_layoutNote->setObjectName("importLayoutNote");
+    m_layoutNote->setWordWrap(true);
     m_name->setPlaceholderText(tr("derived from the source"));
     const ImportOptions defaults;
     for (QSpinBox *s : {m_width, m_height})
@@ -72,6 +83,10 @@ ImportDialog::ImportDialog(QWidget *parent)
     form->addRow(tr("Source:"), m_source);
     form->addRow(tr("Path:"), pathRow);
     form->addRow(tr("Name:"), m_name);
+    form->addRow(tr("Lines to skip:"), m_skipRows);
+    form->addRow(tr("Label column:"), m_labelColumn);
+    form->addRow(QString(), m_layoutNote);
+    m_form = form;
     form->addRow(tr("Size (width × height):"), size);
     form->addRow(tr("Channels:"), m_channels);
     form->addRow(tr("Train fraction:"), m_train);
@@ -90,7 +105,11 @@ ImportDialog::ImportDialog(QWidget *parent)
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(browse, &QPushButton::clicked, this, &ImportDialog::browse);
     connect(m_source, &QComboBox::currentIndexChanged, this, &ImportDialog::sourceChanged);
-    connect(m_path, &QLineEdit::textChanged, this, &ImportDialog::validate);
+    connect(m_path, &QLineEdit::textChanged, this, &ImportDialog::detectLayout);
+    connect(m_skipRows, &QSpinBox::valueChanged, this, [this] {
+        if (!m_detecting)
+            detectLayout();
+    });
     connect(m_train, &QDoubleSpinBox::valueChanged, this, &ImportDialog::validate);
     connect(m_validation, &QDoubleSpinBox::valueChanged, this, &ImportDialog::validate);
     sourceChanged();
@@ -120,8 +139,77 @@ ImportOptions ImportDialog::options() const
     return o;
 }
 
+bool ImportDialog::isCsv() const
+{
+    return source() == Source::TabularCsv || source() == Source::PathListCsv;
+}
+
+CsvOptions ImportDialog::csvOptions() const
+{
+    CsvOptions o;
+    const ImportOptions image = options();
+    o.name = image.name;
+    o.trainFraction = image.trainFraction;
+    o.validationFraction = image.validationFraction;
+    o.seed = image.seed;
+    o.skipRows = m_skipRows->value();
+    // An entry of the list (its column name or index), or what the user typed.
+    const int listed = m_labelColumn->findText(m_labelColumn->currentText());
+    o.labelColumn = listed >= 0 ? m_labelColumn->itemData(listed).toString() : m_labelColumn->currentText().trimmed();
+    return o;
+}
+
+// Reads the CSV's layout: offers the lines to skip (scikit-learn's counts line) and the columns.
+void ImportDialog::detectLayout()
+{
+    m_layoutNote->clear();
+    if (isCsv() && QFileInfo(path()).isFile()) {
+        m_detecting = true;
+        const bool fresh = path() != m_detectedPath;
+        auto layout = detectCsvLayout(path(), fresh ? -1 : m_skipRows->value());
+        if (layout) {
+            if (fresh)
+                m_skipRows->setValue(layout->suggestedSkipRows);
+            m_detectedPath = path();
+            const QString previous = m_labelColumn->currentText();
+            m_labelColumn->clear();
+            for (int c = 0; c < layout->columns; ++c) {
+                const QString name = layout->headerNames.value(c);
+                m_labelColumn->addItem(name.isEmpty() ? tr("column %1").arg(c) : name,
+                                       name.isEmpty() ? QString::number(c) : name);
+            }
+            const int keep = m_labelColumn->findText(previous);
+            m_labelColumn->setCurrentIndex(!fresh && keep >= 0 ? keep : layout->columns - 1);
+            QString note = tr("%1 columns, delimiter '%2'%3.")
+                               .arg(layout->columns)
+                               .arg(layout->delimiter == QLatin1Char('\t') ? QStringLiteral("tab") : QString(layout->delimiter))
+                               .arg(layout->headerNames.isEmpty() ? tr(", no header") : tr(", header of names"));
+            if (layout->suggestedSkipRows > 0)
+                note += QLatin1Char(' ') + tr("Detected: %1, so \"Lines to skip\" is set to %2.")
+                                              .arg(layout->skipReason)
+                                              .arg(layout->suggestedSkipRows);
+            m_layoutNote->setText(note);
+        } else {
+            m_layoutNote->setText(layout.error());
+        }
+        m_detecting = false;
+    }
+    validate();
+}
+
 void ImportDialog::sourceChanged()
 {
+    const bool csv = isCsv();
+    for (QWidget *w : {static_cast<QWidget *>(m_skipRows), static_cast<QWidget *>(m_labelColumn),
+                       static_cast<QWidget *>(m_layoutNote)}) {
+        w->setVisible(csv);
+        if (QWidget *label = m_form->labelForField(w))
+            label->setVisible(csv);
+    }
+    const bool image = source() != Source::TabularCsv;
+    for (QWidget *w : {static_cast<QWidget *>(m_width), static_cast<QWidget *>(m_height), static_cast<QWidget *>(m_channels)})
+        w->setEnabled(image);
+    m_detectedPath.clear();
     if (source() == Source::DigitSheet) {
         // The sheet's cells are 20×20 grayscale; other sizes would only resample them.
         m_path->setText(defaultDigitSheetPath());
@@ -139,6 +227,8 @@ void ImportDialog::browse()
     QString chosen;
     if (source() == Source::ImageFolder)
         chosen = QFileDialog::getExistingDirectory(this, tr("Image folder"), path());
+    else if (isCsv())
+        chosen = QFileDialog::getOpenFileName(this, tr("CSV file"), path(), tr("CSV/TSV (*.csv *.tsv *.txt);;All files (*)"));
     else
         chosen = QFileDialog::getOpenFileName(this, tr("Digit sheet"), path(),
                                               tr("Images (*.png *.jpg *.bmp)"));
@@ -154,7 +244,7 @@ void ImportDialog::validate()
         problem = tr("Choose what to import.");
     else if (source() == Source::ImageFolder && !info.isDir())
         problem = tr("%1 is not a folder.").arg(path());
-    else if (source() == Source::DigitSheet && !info.isFile())
+    else if (source() != Source::ImageFolder && !info.isFile())
         problem = tr("%1 does not exist.").arg(path());
     else if (m_train->value() + m_validation->value() > 1.0 + 1e-9)
         problem = tr("Train and validation fractions add up to more than 1.");

@@ -57,5 +57,6 @@ int cmdPredict(const QStringList &args);
 int cmdServe(const QStringList &args);
 int cmdArch(const QStringList &args);      // commands_arch.cpp
 int cmdPlugins(const QStringList &args);   // commands_plugins.cpp
+int cmdAugment(const QStringList &args);   // commands_data.cpp
 
 } // namespace lepton::Cli

@@ -1,6 +1,7 @@
 #include "cliutil.h"
 #include "commands.h"
 #include "data/importer.h"
+#include "data/tabularimport.h"
 #include "deploy/deploymentpackage.h"
 #include "deploy/exporttarget.h"
 #include "deploy/onnxexport.h"
@@ -78,9 +79,25 @@ int cmdNew(const QStringList &args)
 int cmdImport(const QStringList &args)
 {
     Parsed p;
-    p.parser.addOption({QStringLiteral("digits"), QStringLiteral("Import OpenCV's digit sheet (PNG)."), QStringLiteral("PNG")});
-    p.parser.addOption({QStringLiteral("folder"), QStringLiteral("Import a folder of class_name/image files."),
-                        QStringLiteral("DIR")});
+    p.parser.addOption({{QStringLiteral("digits"), QStringLiteral("digits-sheet")},
+                        QStringLiteral("Import OpenCV's digit sheet (PNG)."), QStringLiteral("PNG")});
+    p.parser.addOption({{QStringLiteral("folder"), QStringLiteral("image-folder")},
+                        QStringLiteral("Import a folder of class_name/image files."), QStringLiteral("DIR")});
+    p.parser.addOption({QStringLiteral("csv"),
+                        QStringLiteral("Import a CSV/TSV: numeric features + a label column (--tabular, the default), "
+                                       "or image paths + labels (--paths; paths relative to the file's folder)."),
+                        QStringLiteral("FILE")});
+    p.parser.addOption({QStringLiteral("tabular"), QStringLiteral("CSV: numeric feature columns and a label column.")});
+    p.parser.addOption({QStringLiteral("paths"), QStringLiteral("CSV: a path column and a label column.")});
+    p.parser.addOption({QStringLiteral("label-column"),
+                        QStringLiteral("CSV: the label column, by header name or 0-based index (default: the last)."),
+                        QStringLiteral("C")});
+    p.parser.addOption({QStringLiteral("path-column"),
+                        QStringLiteral("CSV --paths: the path column, by name or index (default: the first)."),
+                        QStringLiteral("C")});
+    p.parser.addOption({QStringLiteral("skip-rows"),
+                        QStringLiteral("CSV: lines before the data or header (e.g. 1 for scikit-learn's counts line)."),
+                        QStringLiteral("N")});
     p.parser.addOption({QStringLiteral("name"), QStringLiteral("Dataset name."), QStringLiteral("NAME")});
     p.parser.addOption({QStringLiteral("size"), QStringLiteral("Input size WxH (default 20x20)."), QStringLiteral("WxH")});
     p.parser.addOption({QStringLiteral("channels"), QStringLiteral("1 (grayscale) or 3 (colour), default 1."),
@@ -93,8 +110,15 @@ int cmdImport(const QStringList &args)
         rc >= 0)
         return rc;
     const bool digits = p.parser.isSet(QStringLiteral("digits"));
-    if (digits == p.parser.isSet(QStringLiteral("folder")))
-        return usageError(p.parser, QStringLiteral("give exactly one of --digits or --folder"));
+    const bool csv = p.parser.isSet(QStringLiteral("csv"));
+    if (int(digits) + int(csv) + int(p.parser.isSet(QStringLiteral("folder"))) != 1)
+        return usageError(p.parser, QStringLiteral("give exactly one of --digits, --folder or --csv"));
+    const bool paths = p.parser.isSet(QStringLiteral("paths"));
+    if (paths && p.parser.isSet(QStringLiteral("tabular")))
+        return usageError(p.parser, QStringLiteral("give --tabular or --paths, not both"));
+    CsvOptions csvOptions;
+    csvOptions.labelColumn = p.parser.value(QStringLiteral("label-column"));
+    csvOptions.pathColumn = p.parser.value(QStringLiteral("path-column"));
     ImportOptions o;
     o.name = p.parser.value(QStringLiteral("name"));
     QString error;
@@ -118,6 +142,12 @@ int cmdImport(const QStringList &args)
         o.trainFraction = p.parser.value(QStringLiteral("train")).toDouble();
     if (p.parser.isSet(QStringLiteral("val")))
         o.validationFraction = p.parser.value(QStringLiteral("val")).toDouble();
+    if (!intOption(p.parser, QStringLiteral("skip-rows"), &csvOptions.skipRows, 0, &error))
+        return usageError(p.parser, error);
+    csvOptions.name = o.name;
+    csvOptions.seed = o.seed;
+    csvOptions.trainFraction = o.trainFraction;
+    csvOptions.validationFraction = o.validationFraction;
     auto store = ProjectStore::open(p.parser.positionalArguments().first());
     if (!store)
         return fail(store.error());
@@ -128,7 +158,10 @@ int cmdImport(const QStringList &args)
             if (done == total || done % 1000 == 0)
                 err() << "\r  imported " << done << "/" << total << (done == total ? "\n" : "") << Qt::flush;
         };
+    const QString csvFile = p.parser.value(QStringLiteral("csv"));
     auto data = digits ? importDigitSheet(p.parser.value(QStringLiteral("digits")), o, progress, cancelToken())
+                : csv  ? (paths ? importPathListCsv(csvFile, csvOptions, o, progress, cancelToken())
+                                : importTabularCsv(csvFile, csvOptions, progress, cancelToken()))
                        : importImageFolder(p.parser.value(QStringLiteral("folder")), o, progress, cancelToken());
     if (!data)
         return fail(data.error());
@@ -151,12 +184,14 @@ int cmdImport(const QStringList &args)
                    {"train", info->splitCounts[0]},
                    {"validation", info->splitCounts[1]},
                    {"test", info->splitCounts[2]},
+                   {"kind", info->kind},
+                   {"input", QJsonArray{info->channels, info->height, info->width}},
                    {"skipped", issues}});
     } else {
         out() << "dataset " << id.value() << " '" << info->name << "': " << info->sampleCount() << " samples in "
               << info->classes.size() << " classes (train " << info->splitCounts[0] << ", validation "
               << info->splitCounts[1] << ", test " << info->splitCounts[2] << "), " << data->issues.size()
-              << " files skipped\n"
+              << (csv && !paths ? " rows skipped\n" : " files skipped\n")
               << Qt::flush;
     }
     return Ok;

@@ -1,19 +1,17 @@
 #include "data/importer.h"
 
 #include "data/internal/imageconvert.h"
+#include "data/internal/imagedecode.h"
 #include "project/projectstore.h"
 
-#include <QCryptographicHash>
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
-#include <QtConcurrent/QtConcurrentMap>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
-#include <atomic>
 #include <random>
 
 namespace lepton {
@@ -30,10 +28,7 @@ namespace {
 
 using R = Result<ImportedDataset>;
 
-QByteArray sha256Hex(const char *data, qsizetype size)
-{
-    return QCryptographicHash::hash(QByteArrayView(data, size), QCryptographicHash::Sha256).toHex();
-}
+using Internal::sha256Hex;
 
 QByteArray toPixels(const cv::Mat &image, const ImportOptions &o)
 {
@@ -141,8 +136,7 @@ R importImageFolder(const QString &dir, const ImportOptions &options, const Prog
     out.info.classes = base.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
     if (out.info.classes.isEmpty())
         return R::failure(QStringLiteral("'%1' has no class sub-folders (expected class_name/image.png)").arg(dir));
-    struct Job { QString path; int label; };
-    QVector<Job> jobs;
+    QVector<Internal::DecodeJob> jobs;
     for (int c = 0; c < out.info.classes.size(); ++c) {
         QDirIterator it(base.filePath(out.info.classes[c]), QDir::Files, QDirIterator::Subdirectories);
         QStringList files;
@@ -154,43 +148,7 @@ R importImageFolder(const QString &dir, const ImportOptions &options, const Prog
         for (const QString &f : files)
             jobs.append({f, c});
     }
-    const qint64 total = jobs.size();
-    std::atomic<qint64> done{0};
-    struct Decoded { SampleRecord sample; QString error; };
-    // Decoding is the expensive part: spread it over the global pool (one thread per core).
-    const QVector<Decoded> decoded = QtConcurrent::blockingMapped<QVector<Decoded>>(jobs, [&](const Job &job) {
-        Decoded d;
-        if (cancel.isCancelled()) {
-            d.error = QStringLiteral("cancelled");
-            return d;
-        }
-        QFile f(job.path);
-        QByteArray bytes;
-        if (!f.open(QIODevice::ReadOnly))
-            d.error = QStringLiteral("cannot read: %1").arg(f.errorString());
-        else if ((bytes = f.readAll()).isEmpty())
-            d.error = QStringLiteral("empty file (0 bytes)");
-        if (d.error.isEmpty()) {
-            try {
-                cv::Mat buf(1, int(bytes.size()), CV_8U, bytes.data());
-                cv::Mat img = cv::imdecode(buf, cv::IMREAD_UNCHANGED);
-                if (img.empty()) {
-                    d.error = QStringLiteral("not an image OpenCV can decode (corrupt or unsupported format)");
-                } else {
-                    d.sample.path = job.path;
-                    d.sample.label = job.label;
-                    d.sample.hash = sha256Hex(bytes.constData(), bytes.size());
-                    d.sample.pixels = toPixels(img, options);
-                }
-            } catch (const cv::Exception &e) {
-                d.error = QStringLiteral("OpenCV: %1").arg(QString::fromStdString(e.msg).trimmed());
-            }
-        }
-        const qint64 n = ++done;
-        if (n % 64 == 0 || n == total)
-            report(progress, n, total, QStringLiteral("import"));
-        return d;
-    });
+    const QVector<Internal::DecodedImage> decoded = Internal::decodeImages(jobs, options, progress, cancel);
     if (cancel.isCancelled())
         return R::failure(QStringLiteral("import cancelled"));
     for (int i = 0; i < decoded.size(); ++i) {

@@ -1,6 +1,7 @@
 #include "deploy/deploymentpackage.h"
 
 #include "data/internal/imageconvert.h"
+#include "data/internal/samplevalues.h"
 #include "data/internal/tensors.h"
 #include "deploy/internal/builtinexports.h"
 #include "deploy/internal/tarball.h"
@@ -121,6 +122,21 @@ Result<PackageOutcome> fillPackage(const QString &projectPath, qint64 modelVersi
                                    const CancelToken &cancel, PackageOutcome &out)
 {
     using R = Result<PackageOutcome>;
+    {
+        auto store = ProjectStore::open(projectPath);
+        if (!store)
+            return R::failure(store.error());
+        auto version = store.value()->modelVersion(modelVersionId);
+        if (!version)
+            return R::failure(version.error());
+        auto dataset = store.value()->dataset(version->datasetId);
+        if (dataset && holdsFloatValues(dataset.value()))
+            return R::failure(QStringLiteral("model version %1 was trained on the tabular dataset '%2': a deployment "
+                                             "package and its runner (`lepton predict`, `lepton serve`) take images; "
+                                             "export a tabular model as TorchScript or ONNX")
+                                  .arg(modelVersionId)
+                                  .arg(dataset->name));
+    }
     auto ts = writeTorchScriptFile(projectPath, modelVersionId, dir.filePath(QStringLiteral("model.pt")), settings,
                                    progress, cancel);
     if (!ts)

@@ -92,6 +92,11 @@ public:
 
 ProjectStore::ProjectStore(std::unique_ptr<Private> dd) : d(std::move(dd)) {}
 
+QSqlDatabase ProjectStore::database() const
+{
+    return d->db();
+}
+
 ProjectStore::~ProjectStore()
 {
     {

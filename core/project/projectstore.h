@@ -9,6 +9,8 @@
 #include <memory>
 #include <optional>
 
+class QSqlDatabase;
+
 namespace lepton {
 
 // One sample's prediction in an evaluation: which sample, its true and predicted class, and the
@@ -25,7 +27,7 @@ struct PredictionRecord
 class ProjectStore
 {
 public:
-    static constexpr int SchemaVersion = 4;
+    static constexpr int SchemaVersion = 5;
 
     // Creates a new project file (fails if the file exists) or opens an existing one.
     static Result<std::shared_ptr<ProjectStore>> create(const QString &path);
@@ -89,10 +91,15 @@ public:
     // In stored order; empty for evaluations made before schema version 3.
     Result<QVector<PredictionRecord>> predictions(qint64 evaluationId) const;
 
+    // Augmentation pipeline JSON of a dataset (empty when none); datastore.cpp.
+    Result<QString> augmentationJson(qint64 datasetId) const;
+    Status setAugmentationJson(qint64 datasetId, const QString &json);   // empty json removes it
+
     Result<qint64> addExport(const ExportInfo &info);
     Result<QVector<ExportInfo>> exports() const;
 
 private:
+    QSqlDatabase database() const;   // this thread's connection, for the store's other .cpp files
     class Private;
     explicit ProjectStore(std::unique_ptr<Private> d);
     static Result<std::shared_ptr<ProjectStore>> openConnection(const QString &path, bool creating,

@@ -75,6 +75,12 @@ const char *const kVersion4[] = {
     "ALTER TABLE evaluations ADD COLUMN dataset_id INTEGER",
 };
 
+// Version 5: the augmentation pipeline (JSON, core/data/augment.h) of a dataset, applied in training.
+const char *const kVersion5[] = {
+    "CREATE TABLE augmentation_pipelines (dataset_id INTEGER PRIMARY KEY REFERENCES datasets(id)"
+    " ON DELETE CASCADE, pipeline_json TEXT NOT NULL, updated TEXT)",
+};
+
 template <size_t N>
 QString runAll(QSqlDatabase &db, const char *const (&statements)[N])
 {
@@ -93,6 +99,7 @@ QString applyMigration(QSqlDatabase &db, int version)
     case 2: return runAll(db, kVersion2);
     case 3: return runAll(db, kVersion3);
     case 4: return runAll(db, kVersion4);
+    case 5: return runAll(db, kVersion5);
     default: return QStringLiteral("no migration to schema version %1").arg(version);
     }
 }

@@ -1,5 +1,6 @@
 #include "train/trainer.h"
 
+#include "data/augment.h"
 #include "data/internal/tensors.h"
 #include "graph/internal/graphmodule.h"
 #include "train/internal/initweights.h"
@@ -43,6 +44,7 @@ struct Session
     std::shared_ptr<GraphModuleImpl> module;
     std::unique_ptr<torch::optim::Optimizer> optimizer;
     torch::Tensor classWeights;
+    AugmentationPipeline augmentation;   // the dataset's; random ops make train batches augmented
 };
 
 Result<Session> prepare(const QString &projectPath, qint64 datasetId, qint64 architectureId, const TrainConfig &config)
@@ -71,8 +73,11 @@ Result<Session> prepare(const QString &projectPath, qint64 datasetId, qint64 arc
     if (!analysis.valid())
         return S::failure(QStringLiteral("architecture '%1' is invalid: %2")
                               .arg(arch->name, analysis.errors.join(QLatin1String("; "))));
+    // Tabular datasets (N x F floats) feed an Input of F features, or F×1×1 that is flattened first.
     const TensorShape expectedInput{{s.dataset.channels, s.dataset.height, s.dataset.width}};
-    if (!(analysis.inputShape == expectedInput))
+    const bool features = s.dataset.kind == QLatin1String("tabular")
+                          && analysis.inputShape == TensorShape{{s.dataset.channels}};
+    if (!features && !(analysis.inputShape == expectedInput))
         return S::failure(QStringLiteral("architecture '%1' takes %2 input, dataset '%3' has %4 images")
                               .arg(arch->name, analysis.inputShape.toString(), s.dataset.name,
                                    expectedInput.toString()));
@@ -88,6 +93,12 @@ Result<Session> prepare(const QString &projectPath, qint64 datasetId, qint64 arc
                               .arg(config.classWeights.size())
                               .arg(s.dataset.name)
                               .arg(classes));
+    auto augmentation = datasetAugmentation(*s.store, datasetId);
+    if (!augmentation)
+        return S::failure(augmentation.error());
+    if (const QString bad = augmentation->validateFor(s.dataset); !bad.isEmpty())
+        return S::failure(QStringLiteral("augmentation pipeline of dataset '%1': %2").arg(s.dataset.name, bad));
+    s.augmentation = augmentation.value();
     try {
         auto train = loadSplit(*s.store, s.dataset, Split::Train);
         if (!train)
@@ -108,6 +119,11 @@ Result<Session> prepare(const QString &projectPath, qint64 datasetId, qint64 arc
         if (!built)
             return S::failure(built.error());
         s.module = built.value();
+        // The dataset's normalization becomes part of the model (saved with its weights, written
+        // into its exports); the random ops run on the raw values before it.
+        if (const AugmentOp *norm = s.augmentation.normalization())
+            if (auto st = s.module->setInputNormalization(norm->mean, norm->std); !st)
+                return S::failure(QStringLiteral("normalization of dataset '%1': %2").arg(s.dataset.name, st.error()));
         s.optimizer = makeOptimizer(config, s.module->parameters());
         if (!config.classWeights.isEmpty()) {
             std::vector<float> w(config.classWeights.begin(), config.classWeights.end());
@@ -234,7 +250,9 @@ R runEpochs(Session &s, qint64 runId, int firstEpoch, const QJsonObject &resumed
                 }
                 const torch::Tensor idx = perm.slice(0, qint64(b) * config.batchSize,
                                                      std::min(n, qint64(b + 1) * config.batchSize));
-                const torch::Tensor x = s.train.images.index_select(0, idx);
+                torch::Tensor x = s.train.images.index_select(0, idx);
+                if (s.augmentation.hasRandomOps())
+                    augmentBatch(s.augmentation, x, idx, seed);
                 const torch::Tensor y = s.train.labels.index_select(0, idx);
                 const double lr = schedule.rateAt(qint64(epoch - 1) * batches + b);
                 s.optimizer->zero_grad();

@@ -88,6 +88,25 @@ Result<std::string> buildOnnxModel(GraphModuleImpl &module, int opset, const QJs
     QHash<QString, QString> valueOf;   // node id -> ONNX value name
     valueOf.insert(analysis.inputId, kInputName);
     QSet<QString> used{kInputName, kOutputName};
+    if (module.hasInputNormalization()) {
+        // (x − mean) / std as x · (1/std) + (−mean/std), per channel: constant Mul and Add, which
+        // OpenCV's importer turns into a per-channel scale and shift.
+        const torch::Tensor scale = module.inputStd().reciprocal();
+        const torch::Tensor shift = -module.inputMean() * scale;
+        const int rank = int(analysis.inputShape.dims.size());
+        std::vector<int64_t> constShape{analysis.inputShape.dims.first()};   // C×1×1 or F
+        for (int i = 1; i < rank; ++i)
+            constShape.push_back(1);
+        addOnnxInitializer(g, QStringLiteral("input_scale"), scale.reshape(constShape));
+        addOnnxInitializer(g, QStringLiteral("input_shift"), shift.reshape(constShape));
+        addOnnxNode(g, "Mul", {kInputName, QStringLiteral("input_scale")}, QStringLiteral("input_scaled"),
+                    QStringLiteral("input_normalization/scale"));
+        addOnnxNode(g, "Add", {QStringLiteral("input_scaled"), QStringLiteral("input_shift")},
+                    QStringLiteral("input_normalized"), QStringLiteral("input_normalization/shift"));
+        used.unite({QStringLiteral("input_scale"), QStringLiteral("input_shift"), QStringLiteral("input_scaled"),
+                    QStringLiteral("input_normalized")});
+        valueOf.insert(analysis.inputId, QStringLiteral("input_normalized"));
+    }
     auto uniqueName = [&](const QString &base) {
         QString name = base;
         for (int i = 1; used.contains(name); ++i)

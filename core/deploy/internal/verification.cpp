@@ -1,5 +1,6 @@
 #include "deploy/internal/verification.h"
 
+#include "data/internal/samplevalues.h"
 #include "project/projectstore.h"
 
 #include <QCryptographicHash>
@@ -22,6 +23,17 @@ QString fileSha256(const QString &path)
 
 QJsonObject preprocessDescription(const DatasetInfo &ds, const QString &inputName)
 {
+    if (holdsFloatValues(ds))
+        return QJsonObject{
+            {"input_name", inputName},
+            {"input_shape", QJsonArray{-1, ds.channels}},
+            {"dtype", "float32"},
+            {"layout", "NF (one row of feature values per sample)"},
+            {"features", QStringLiteral("%1 numeric values in the column order of the imported CSV").arg(ds.channels)},
+            {"scale", "none: raw feature values (standardization, if any, is inside the model)"},
+            {"output", "logits, one per class (apply softmax for probabilities)"},
+            {"labels", QJsonArray::fromStringList(ds.classes)},
+        };
     return QJsonObject{
         {"input_name", inputName},
         {"input_shape", QJsonArray{-1, ds.channels, ds.height, ds.width}},

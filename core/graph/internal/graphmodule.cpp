@@ -62,10 +62,40 @@ Result<std::shared_ptr<GraphModuleImpl>> GraphModuleImpl::build(const ModelGraph
     return module;
 }
 
+Status GraphModuleImpl::setInputNormalization(const QVector<double> &mean, const QVector<double> &std)
+{
+    if (mean.isEmpty() && std.isEmpty()) {
+        m_inputMean = m_inputStd = torch::Tensor();
+        return success();
+    }
+    const QVector<qint64> &dims = m_analysis.inputShape.dims;
+    const qint64 channels = dims.isEmpty() ? 0 : dims.first();
+    if (mean.size() != channels || std.size() != channels)
+        return Status::failure(QStringLiteral("input normalization has %1 mean and %2 std values, the input %3 has %4 "
+                                              "channels (features)")
+                                   .arg(mean.size())
+                                   .arg(std.size())
+                                   .arg(m_analysis.inputShape.toString())
+                                   .arg(channels));
+    for (double s : std)
+        if (!(s > 0))
+            return Status::failure(QStringLiteral("input normalization std values must be > 0, got %1").arg(s));
+    std::vector<float> m(mean.begin(), mean.end()), s(std.begin(), std.end());
+    m_inputMean = torch::tensor(m);
+    m_inputStd = torch::tensor(s);
+    return success();
+}
+
 torch::Tensor GraphModuleImpl::forward(torch::Tensor x)
 {
     std::vector<torch::Tensor> values;
     values.reserve(m_steps.size() + 1);
+    if (m_inputMean.defined()) {
+        // Channels are dimension 1 of N×C×H×W and of N×F (a tabular batch can also come as N×F×1×1).
+        std::vector<int64_t> shape(size_t(x.dim()), 1);
+        shape[1] = -1;
+        x = (x - m_inputMean.view(shape)) / m_inputStd.view(shape);
+    }
     values.push_back(std::move(x));
     std::vector<torch::Tensor> args;
     for (Step &step : m_steps) {
@@ -90,6 +120,10 @@ QByteArray GraphModuleImpl::saveWeights()
 {
     torch::serialize::OutputArchive archive;
     save(archive);
+    if (m_inputMean.defined()) {
+        archive.write("input_mean", m_inputMean, true);
+        archive.write("input_std", m_inputStd, true);
+    }
     std::ostringstream out;
     archive.save_to(out);
     const std::string s = out.str();
@@ -103,6 +137,13 @@ Status GraphModuleImpl::loadWeights(const QByteArray &bytes)
         torch::serialize::InputArchive archive;
         archive.load_from(in);
         load(archive);
+        torch::Tensor mean, std;
+        if (archive.try_read("input_mean", mean, true) && archive.try_read("input_std", std, true)) {
+            m_inputMean = mean;
+            m_inputStd = std;
+        } else {
+            m_inputMean = m_inputStd = torch::Tensor();
+        }
     } catch (const std::exception &e) {
         return Status::failure(QStringLiteral("weights do not fit architecture '%1': %2")
                                    .arg(m_graph.name, describeException(e)));
@@ -118,6 +159,14 @@ Result<torch::jit::Module> GraphModuleImpl::toTorchScript()
         QHash<QString, QString> varOf;
         varOf.insert(m_analysis.inputId, QStringLiteral("x"));
         QString body;
+        if (m_inputMean.defined()) {
+            script.register_buffer("input_mean", m_inputMean.clone());
+            script.register_buffer("input_std", m_inputStd.clone());
+            body += QStringLiteral("    if x.dim() == 4:\n"
+                                   "        x = (x - self.input_mean.view(1, -1, 1, 1)) / self.input_std.view(1, -1, 1, 1)\n"
+                                   "    else:\n"
+                                   "        x = (x - self.input_mean.view(1, -1)) / self.input_std.view(1, -1)\n");
+        }
         int counter = 0;
         for (Step &step : m_steps) {
             const QString attr = scriptAttributeName(step.node.id, "");

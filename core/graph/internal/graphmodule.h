@@ -23,6 +23,16 @@ public:
     const ModelGraph &graph() const { return m_graph; }
     const GraphAnalysis &analysis() const { return m_analysis; }
 
+    // Per-channel (image) or per-feature (tabular) input normalization (x − mean) / std, applied
+    // first in forward() and written into every export, so the model takes the values the
+    // dataset stores (pixels / 255, or raw features) wherever it runs. Saved with the weights
+    // (as "input_mean"/"input_std"; weights without them load as no normalization).
+    Status setInputNormalization(const QVector<double> &mean, const QVector<double> &std);
+    bool hasInputNormalization() const { return m_inputMean.defined(); }
+    // One value per channel (feature); forward() reshapes them to the batch's rank (N×C×H×W or N×F).
+    const torch::Tensor &inputMean() const { return m_inputMean; }
+    const torch::Tensor &inputStd() const { return m_inputStd; }
+
     QByteArray saveWeights();
     Status loadWeights(const QByteArray &bytes);
 
@@ -49,6 +59,7 @@ private:
     ModelGraph m_graph;
     GraphAnalysis m_analysis;
     std::vector<Step> m_steps;
+    torch::Tensor m_inputMean, m_inputStd;   // undefined: no input normalization
 };
 
 struct LoadedModel
