@@ -28,7 +28,7 @@ packages=(
   # packaging checks: cpack's DEB generator (file, dpkg-shlibdeps), desktop entry and AppStream validators, lintian
   file dpkg-dev desktop-file-utils appstream lintian
   # reference checks only (never part of the product)
-  python3 python3-torch python3-sklearn python3-numpy python3-onnx
+  python3 python3-torch python3-torchvision python3-sklearn python3-numpy python3-onnx
 )
 
 install_packages() {
