@@ -1,6 +1,7 @@
 #include "datadock.h"
 
 #include "data/augmentationeditor.h"
+#include "data/classcountchart.h"
 #include "importdialog.h"
 #include "projectcontext.h"
 #include "recordtext.h"
@@ -66,6 +67,7 @@ DataDock::DataDock(ProjectContext *project, QWidget *parent)
     , m_summary(new QLabel)
     , m_error(new QLabel)
     , m_classTable(new QTableWidget)
+    , m_classChart(new ClassCountChart)
     , m_splitCombo(new QComboBox)
     , m_thumbnailNote(new QLabel)
     , m_thumbnails(new QListView)
@@ -131,7 +133,13 @@ DataDock::DataDock(ProjectContext *project, QWidget *parent)
     auto classLayout = new QVBoxLayout(classBox);
     classLayout->setContentsMargins(0, 0, 0, 0);
     classLayout->addWidget(new QLabel(tr("Classes")));
-    classLayout->addWidget(m_classTable);
+    auto classSplit = new QSplitter(Qt::Vertical);
+    classSplit->addWidget(m_classTable);
+    classSplit->addWidget(m_classChart);
+    classSplit->setStretchFactor(0, 1);
+    classSplit->setStretchFactor(1, 2);
+    classSplit->setSizes({240, 360});   // the chart gets the larger share; the table scrolls
+    classLayout->addWidget(classSplit, 1);
 
     auto thumbBox = new QWidget;
     auto thumbLayout = new QVBoxLayout(thumbBox);
@@ -317,6 +325,7 @@ void DataDock::reloadDatasets()
 void DataDock::showCurrent()
 {
     m_classTable->setRowCount(0);
+    m_classChart->clear();
     m_thumbnailModel->clear();
     m_thumbnailNote->clear();
     m_error->hide();
@@ -337,7 +346,7 @@ void DataDock::showCurrent()
     const DatasetInfo &info = dataset.value();
     m_augmentation->setDataset(info);
     m_summary->setText(tr("<b>%1</b> — %2 from %3<br>Input %4×%5×%6 (channels×height×width), "
-                          "%7 samples: %8 train, %9 validation, %10 test (split seed %11)")
+                          "%7 samples: %8 train, %9 validation, %10 test (%11)")
                            .arg(info.name.toHtmlEscaped(), info.kind, info.source.toHtmlEscaped())
                            .arg(info.channels)
                            .arg(info.height)
@@ -346,7 +355,9 @@ void DataDock::showCurrent()
                            .arg(info.splitCounts[0])
                            .arg(info.splitCounts[1])
                            .arg(info.splitCounts[2])
-                           .arg(info.splitSeed));
+                           .arg(info.kind == QLatin1String("image-split-folders")
+                                    ? tr("splits from the train/val/test folders")
+                                    : tr("split seed %1").arg(info.splitSeed)));
 
     // Per-class counts per split come from the labels (no pixels needed).
     QVector<std::array<int, 3>> perSplit(info.classes.size(), {0, 0, 0});
@@ -375,6 +386,7 @@ void DataDock::showCurrent()
         m_error->show();
         return;
     }
+    m_classChart->setCounts(info.classes, perSplit);
     loadThumbnails(info);
 }
 

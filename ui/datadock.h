@@ -18,6 +18,7 @@ class QTabWidget;
 
 namespace lepton {
 
+class ClassCountChart;
 class AugmentationEditor;
 class ProjectContext;
 
@@ -53,6 +54,7 @@ private:
     QLabel *m_summary;
     QLabel *m_error;
     QTableWidget *m_classTable;
+    ClassCountChart *m_classChart;
     QComboBox *m_splitCombo;
     QLabel *m_thumbnailNote;
     QListView *m_thumbnails;

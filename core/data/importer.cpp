@@ -12,6 +12,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <random>
 
 namespace lepton {
@@ -49,6 +50,19 @@ QString checkOptions(const ImportOptions &o)
 }
 
 } // namespace
+
+// The split a folder named train, val, validation, valid or test (any case) stands for.
+std::optional<Split> splitFolderSplit(const QString &name)
+{
+    const QString n = name.toLower();
+    if (n == QLatin1String("train"))
+        return Split::Train;
+    if (n == QLatin1String("val") || n == QLatin1String("valid") || n == QLatin1String("validation"))
+        return Split::Validation;
+    if (n == QLatin1String("test"))
+        return Split::Test;
+    return std::nullopt;
+}
 
 void assignStratifiedSplit(QVector<SampleRecord> &samples, int classCount, double trainFraction,
                            double validationFraction, quint32 seed)
@@ -133,29 +147,62 @@ R importImageFolder(const QString &dir, const ImportOptions &options, const Prog
         return R::failure(QStringLiteral("'%1' is not a folder").arg(dir));
     ImportedDataset out;
     const QDir base(root.absoluteFilePath());
-    out.info.classes = base.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
-    if (out.info.classes.isEmpty())
+    const QStringList top = base.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
+    if (top.isEmpty())
         return R::failure(QStringLiteral("'%1' has no class sub-folders (expected class_name/image.png)").arg(dir));
+    // Split folders: train/ (with val/, validation/, valid/, test/ beside it), each holding class
+    // folders, give the split of every sample; otherwise the top folders are the classes.
+    const bool splitFolders = top.contains(QStringLiteral("train"), Qt::CaseInsensitive)
+                              && std::all_of(top.begin(), top.end(), [](const QString &t) { return splitFolderSplit(t); });
+    QVector<std::pair<QString, Split>> roots;   // folders holding class folders
+    if (splitFolders) {
+        QStringList classes;
+        for (const QString &t : top) {
+            roots.append({base.filePath(t), *splitFolderSplit(t)});
+            for (const QString &c : QDir(base.filePath(t)).entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
+                if (!classes.contains(c))
+                    classes.append(c);
+        }
+        classes.sort();
+        if (classes.isEmpty())
+            return R::failure(QStringLiteral("'%1' has split folders (%2) but no class folders in them (expected "
+                                             "train/class_name/image.png)")
+                                  .arg(dir, top.join(QStringLiteral(", "))));
+        out.info.classes = classes;
+    } else {
+        roots.append({base.absolutePath(), Split::Train});
+        out.info.classes = top;
+    }
     QVector<Internal::DecodeJob> jobs;
-    for (int c = 0; c < out.info.classes.size(); ++c) {
-        QDirIterator it(base.filePath(out.info.classes[c]), QDir::Files, QDirIterator::Subdirectories);
-        QStringList files;
-        while (it.hasNext())
-            files << it.next();
-        files.sort();
-        if (files.isEmpty())
-            out.issues.append({base.filePath(out.info.classes[c]), QStringLiteral("class folder is empty")});
-        for (const QString &f : files)
-            jobs.append({f, c});
+    QVector<Split> jobSplits;
+    for (const auto &[folder, split] : roots) {
+        for (int c = 0; c < out.info.classes.size(); ++c) {
+            const QString classFolder = QDir(folder).filePath(out.info.classes[c]);
+            if (splitFolders && !QFileInfo(classFolder).isDir())
+                continue;   // a class may be missing from a split
+            QDirIterator it(classFolder, QDir::Files, QDirIterator::Subdirectories);
+            QStringList files;
+            while (it.hasNext())
+                files << it.next();
+            files.sort();
+            if (files.isEmpty())
+                out.issues.append({classFolder, QStringLiteral("class folder is empty")});
+            for (const QString &f : files) {
+                jobs.append({f, c});
+                jobSplits.append(split);
+            }
+        }
     }
     const QVector<Internal::DecodedImage> decoded = Internal::decodeImages(jobs, options, progress, cancel);
     if (cancel.isCancelled())
         return R::failure(QStringLiteral("import cancelled"));
     for (int i = 0; i < decoded.size(); ++i) {
-        if (decoded[i].error.isEmpty())
+        if (decoded[i].error.isEmpty()) {
             out.samples.append(decoded[i].sample);
-        else
+            out.samples.last().split = jobSplits[i];
+        } else {
             out.issues.append({jobs[i].path, decoded[i].error});
+        }
     }
     if (out.samples.isEmpty())
         return R::failure(QStringLiteral("'%1': no readable images (%2 files skipped)").arg(dir).arg(out.issues.size()));
@@ -165,9 +212,16 @@ R importImageFolder(const QString &dir, const ImportOptions &options, const Prog
     out.info.channels = options.channels;
     out.info.height = options.height;
     out.info.width = options.width;
-    out.info.splitSeed = options.seed;
-    assignStratifiedSplit(out.samples, out.info.classes.size(), options.trainFraction,
-                          options.validationFraction, options.seed);
+    if (splitFolders) {
+        out.info.kind = QStringLiteral("image-split-folders");   // the folders decided the splits
+        out.info.splitSeed = 0;
+        if (std::none_of(out.samples.begin(), out.samples.end(), [](const SampleRecord &s) { return s.split == Split::Train; }))
+            return R::failure(QStringLiteral("'%1': the train folder has no readable images").arg(dir));
+    } else {
+        out.info.splitSeed = options.seed;
+        assignStratifiedSplit(out.samples, out.info.classes.size(), options.trainFraction,
+                              options.validationFraction, options.seed);
+    }
     return out;
 }
 

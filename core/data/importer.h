@@ -38,8 +38,10 @@ QString defaultDigitSheetPath();   // OpenCV's digits.png from Debian's opencv-d
 Result<ImportedDataset> importDigitSheet(const QString &path, const ImportOptions &options,
                                          const ProgressFn &progress = {},
                                          const CancelToken &cancel = {});
-// A folder of class_name/image.ext (any format OpenCV reads). Unreadable files are skipped
-// and listed in issues. Decoding runs on all cores.
+// A folder of class_name/image.ext (any format OpenCV reads, nested folders allowed), or of split
+// folders train/ (and val|valid|validation/, test/) each holding class folders: then the folders
+// give every sample's split (dataset kind "image-split-folders") instead of the seeded split.
+// Unreadable files are skipped and listed in issues. Decoding runs on all cores.
 Result<ImportedDataset> importImageFolder(const QString &dir, const ImportOptions &options,
                                           const ProgressFn &progress = {},
                                           const CancelToken &cancel = {});

@@ -1,9 +1,11 @@
-// Import: the digit sheet (counts, stratified split), image folders with bad files.
+// Import: the digit sheet (counts, stratified split), image folders with bad files, split folders.
 #include "data/importer.h"
 #include "project/projectstore.h"
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QMap>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -145,6 +147,59 @@ private Q_SLOTS:
                                                 [](const SampleRecord &s) { return s.label == 1; });
         QCOMPARE(quint8(dog.pixels[0]), quint8(200));
         QCOMPARE(quint8(dog.pixels[2 * 144]), quint8(200));
+    }
+
+    // train/ val/ test/ folders of class folders: the folders give the splits (no seeded split);
+    // a class may be missing from a split; the classes are the union, sorted.
+    void splitFolders()
+    {
+        const QString root = m_dir.filePath(QStringLiteral("splits"));
+        for (int i = 0; i < 4; ++i) {
+            writeBytes(QStringLiteral("%1/train/cat/t%2.png").arg(root).arg(i), png(8, 8, 1, 10));
+            writeBytes(QStringLiteral("%1/train/dog/t%2.png").arg(root).arg(i), png(8, 8, 1, 200));
+        }
+        writeBytes(root + QStringLiteral("/Val/dog/v0.png"), png(8, 8, 1, 190));
+        writeBytes(root + QStringLiteral("/test/cat/x0.png"), png(8, 8, 1, 20));
+        writeBytes(root + QStringLiteral("/test/cat/x1.png"), png(8, 8, 1, 30));
+        writeBytes(root + QStringLiteral("/test/emu/x2.png"), png(8, 8, 1, 90));
+        ImportOptions o;
+        o.width = o.height = 8;
+        auto data = importImageFolder(root, o);
+        QVERIFY2(data.ok(), qPrintable(data.error()));
+        QCOMPARE(data->info.classes, QStringList({"cat", "dog", "emu"}));
+        QCOMPARE(data->info.kind, QStringLiteral("image-split-folders"));
+        QCOMPARE(data->samples.size(), 12);
+        QVERIFY(data->issues.isEmpty());
+        QMap<QString, QPair<int, int>> seen;   // file -> (split, label)
+        for (const SampleRecord &s : data->samples)
+            seen.insert(QFileInfo(s.path).fileName(), {int(s.split), s.label});
+        QCOMPARE(seen.value("t3.png"), qMakePair(int(Split::Train), 1));   // the last written: dog
+        QCOMPARE(seen.value("v0.png"), qMakePair(int(Split::Validation), 1));
+        QCOMPARE(seen.value("x1.png"), qMakePair(int(Split::Test), 0));
+        QCOMPARE(seen.value("x2.png"), qMakePair(int(Split::Test), 2));
+        QTemporaryDir projectDir;
+        auto store = ProjectStore::create(projectDir.filePath(QStringLiteral("s.lepton")));
+        QVERIFY(store.ok());
+        auto id = importIntoProject(*store.value(), data.value());
+        QVERIFY2(id.ok(), qPrintable(id.error()));
+        const DatasetInfo info = store.value()->dataset(id.value()).value();
+        QCOMPARE(info.splitCounts[0], 8);
+        QCOMPARE(info.splitCounts[1], 1);
+        QCOMPARE(info.splitCounts[2], 3);
+
+        // A folder named like a split among class folders is a class; split folders without class
+        // folders are refused.
+        writeBytes(m_dir.filePath(QStringLiteral("mixed/train/a.png")), png(8, 8, 1, 1));
+        writeBytes(m_dir.filePath(QStringLiteral("mixed/zebra/b.png")), png(8, 8, 1, 1));
+        auto mixed = importImageFolder(m_dir.filePath(QStringLiteral("mixed")), o);
+        QVERIFY2(mixed.ok(), qPrintable(mixed.error()));
+        QCOMPARE(mixed->info.classes, QStringList({"train", "zebra"}));
+        QCOMPARE(mixed->info.kind, QStringLiteral("image-folder"));
+        writeBytes(m_dir.filePath(QStringLiteral("bare/train/a.png")), png(8, 8, 1, 1));
+        writeBytes(m_dir.filePath(QStringLiteral("bare/test/b.png")), png(8, 8, 1, 1));
+        auto bare = importImageFolder(m_dir.filePath(QStringLiteral("bare")), o);
+        QVERIFY(!bare.ok());
+        QVERIFY2(bare.error().contains("split folders (test, train) but no class folders"), qPrintable(bare.error()));
     }
 
     void imageFolderErrors()

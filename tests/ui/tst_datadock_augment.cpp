@@ -2,6 +2,7 @@
 // and changing a parameter refresh the preview; the preview is exactly core's augmentPreview();
 // probability 0 shows the sample unchanged; Save stores the pipeline in the project.
 #include "data/augmentationeditor.h"
+#include "data/classcountchart.h"
 #include "datadock.h"
 #include "projectcontext.h"
 
@@ -9,8 +10,10 @@
 #include "project/projectstore.h"
 #include "widgetlookup.h"
 
+#include <QBarSet>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QHorizontalStackedBarSeries>
 #include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
@@ -96,6 +99,16 @@ private slots:
         const QByteArray original = store(project)->samples(m_datasetId, Split::Train, true, 1)->first().pixels;
         QTRY_COMPARE(shown(child<QLabel>(editor, "augmentPreview0")), expectedImage(original));
         QTRY_COMPARE(shown(child<QLabel>(editor, "augmentPreview1")), expectedImage(original));
+
+        // The class balance chart: a bar per class, stacked by split (all six samples are training).
+        auto chart = child<ClassCountChart>(&dock, "dataClassChart");
+        QVERIFY(chart && chart->series());
+        QCOMPARE(chart->categories(), QStringList({"a", "b"}));
+        QCOMPARE(chart->series()->count(), 3);
+        QCOMPARE(chart->series()->barSets().at(0)->label(), QStringLiteral("train"));
+        QCOMPARE(chart->series()->barSets().at(0)->at(0), 3.0);
+        QCOMPARE(chart->series()->barSets().at(0)->at(1), 3.0);
+        QCOMPARE(chart->series()->barSets().at(2)->at(1), 0.0);
     }
 
     void parameterChangeUpdatesPreview()
