@@ -265,18 +265,26 @@ void TrainingDock::start()
         showError(problem);
         return;
     }
-    const qint64 datasetId = comboId(m_datasetCombo);
-    const qint64 architectureId = comboId(m_architectureCombo);
-    if (datasetId == 0 || architectureId == 0) {
-        showError(tr("Choose a dataset and an architecture first."));
+    qint64 datasetId = 0, architectureId = 0;
+    if (!chosenInputs(&datasetId, &architectureId))
         return;
-    }
     const QString path = m_project->path();
     m_charts->clear(cfg.epochs);
     launch(cfg.epochs, [path, datasetId, architectureId, cfg](Job &job, const TrainObserver &o, const CancelToken &c,
                                                               const PauseToken &p) {
         job.result = trainModel(path, datasetId, architectureId, cfg, o, c, p);
     });
+}
+
+bool TrainingDock::chosenInputs(qint64 *datasetId, qint64 *architectureId)
+{
+    *datasetId = comboId(m_datasetCombo);
+    *architectureId = comboId(m_architectureCombo);
+    if (*datasetId == 0 || *architectureId == 0) {
+        showError(tr("Choose a dataset and an architecture first."));
+        return false;
+    }
+    return true;
 }
 
 void TrainingDock::resumeRun(qint64 runId)

@@ -62,6 +62,8 @@ private:
     using Work = std::function<void(Job &, const TrainObserver &, const CancelToken &, const PauseToken &)>;
     void reloadChoices();
     void start();
+    // The chosen dataset and architecture, or false with the error shown when one is missing.
+    bool chosenInputs(qint64 *datasetId, qint64 *architectureId);
     void resumeRun(qint64 runId);
     void launch(int plannedEpochs, const Work &work);
     // Sweeps (trainingdocksweeps.cpp).

@@ -3,7 +3,6 @@
 #include "trainingdock.h"
 
 #include "projectcontext.h"
-#include "recordtext.h"
 #include "training/hyperparameterform.h"
 #include "training/sweepform.h"
 #include "training/sweepresults.h"
@@ -33,12 +32,9 @@ void TrainingDock::startSweep()
         showError(tr("Hyperparameters: %1").arg(problem));
         return;
     }
-    const qint64 datasetId = comboId(m_datasetCombo);
-    const qint64 architectureId = comboId(m_architectureCombo);
-    if (datasetId == 0 || architectureId == 0) {
-        showError(tr("Choose a dataset and an architecture first."));
+    qint64 datasetId = 0, architectureId = 0;
+    if (!chosenInputs(&datasetId, &architectureId))
         return;
-    }
     const TrainConfig base = m_form->config();
     auto spec = m_sweepForm->spec(base, datasetId, architectureId);
     if (!spec) {
