@@ -488,9 +488,11 @@ void ArchitectureDock::rebuildNewMenu()
         sub->menuAction()->setToolTip(t.description);
         for (const DatasetInfo &d : datasets) {
             const TensorShape shape{{d.channels, d.height, d.width}};
-            const int classes = int(d.classes.size());
+            const int classes = d.outputCount();
             const QString name = QStringLiteral("%1-%2").arg(t.name, d.name);
-            sub->addAction(tr("For %1 (%2, %3 classes)").arg(d.name, shape.toString()).arg(classes), this,
+            const QString outputs = d.isRegression() ? tr("regression of %1: 1 output").arg(d.targetName)
+                                                     : tr("%1 classes").arg(classes);
+            sub->addAction(tr("For %1 (%2, %3)").arg(d.name, shape.toString(), outputs), this,
                            [this, t, shape, classes, name] { (void)newFromTemplate(t.name, shape, classes, name); });
         }
         sub->addAction(tr("Default input %1, %2 classes").arg(DefaultInput.toString()).arg(DefaultClasses), this,
@@ -518,7 +520,7 @@ void ArchitectureDock::addSmallCnn()
     if (!ok || !confirmDiscard())
         return;
     const DatasetInfo &d = datasets->at(names.indexOf(chosen));
-    ModelGraph graph = smallCnnTemplate(d.channels, d.height, d.width, int(d.classes.size()));
+    ModelGraph graph = smallCnnTemplate(d.channels, d.height, d.width, d.outputCount());
     const QString name = QStringLiteral("small-cnn-%1").arg(d.name);
     graph.name = name;
     auto id = store->addArchitecture(name, QString::fromUtf8(graph.toJson()));

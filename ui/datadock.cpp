@@ -23,7 +23,10 @@
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
+#include <algorithm>
 #include <array>
+#include <cmath>
+#include <limits>
 #include <optional>
 
 namespace lepton {
@@ -132,7 +135,9 @@ DataDock::DataDock(ProjectContext *project, QWidget *parent)
     auto classBox = new QWidget;
     auto classLayout = new QVBoxLayout(classBox);
     classLayout->setContentsMargins(0, 0, 0, 0);
-    classLayout->addWidget(new QLabel(tr("Classes")));
+    m_classTitle = new QLabel(tr("Classes"));
+    m_classTitle->setObjectName("dataClassTitle");
+    classLayout->addWidget(m_classTitle);
     auto classSplit = new QSplitter(Qt::Vertical);
     classSplit->addWidget(m_classTable);
     classSplit->addWidget(m_classChart);
@@ -362,6 +367,20 @@ void DataDock::showCurrent()
     // Per-class counts per split come from the labels (no pixels needed).
     QVector<std::array<int, 3>> perSplit(info.classes.size(), {0, 0, 0});
     auto labels = store->samples(id, std::nullopt, false);
+    m_classTitle->setText(info.isRegression() ? tr("Target %1").arg(info.targetName) : tr("Classes"));
+    m_classTable->setHorizontalHeaderLabels(info.isRegression()
+                                                ? QStringList{tr("Statistic"), tr("All"), tr("Train"), tr("Validation"), tr("Test")}
+                                                : QStringList{tr("Class"), tr("Samples"), tr("Train"), tr("Validation"), tr("Test")});
+    if (info.isRegression()) {
+        if (!labels) {
+            m_error->setText(labels.error());
+            m_error->show();
+            return;
+        }
+        showTargets(info, labels.value());
+        loadThumbnails(info);
+        return;
+    }
     if (labels) {
         for (const SampleRecord &s : labels.value()) {
             if (s.label >= 0 && s.label < perSplit.size())
@@ -388,6 +407,60 @@ void DataDock::showCurrent()
     }
     m_classChart->setCounts(info.classes, perSplit);
     loadThumbnails(info);
+}
+
+void DataDock::showTargets(const DatasetInfo &info, const QVector<SampleRecord> &samples)
+{
+    // Columns: all samples, then each split. Rows: count, min, mean, max, std (population).
+    struct Stats
+    {
+        qint64 n = 0;
+        double sum = 0, sumSquares = 0;
+        double lo = std::numeric_limits<double>::infinity(), hi = -std::numeric_limits<double>::infinity();
+        void add(double v)
+        {
+            ++n;
+            sum += v;
+            sumSquares += v * v;
+            lo = std::min(lo, v);
+            hi = std::max(hi, v);
+        }
+    };
+    std::array<Stats, 4> stats;
+    for (const SampleRecord &s : samples) {
+        stats[0].add(s.target);
+        stats[1 + int(s.split)].add(s.target);
+    }
+    const QStringList rows{tr("samples"), tr("min"), tr("mean"), tr("max"), tr("std")};
+    m_classTable->setRowCount(int(rows.size()));
+    for (int r = 0; r < rows.size(); ++r) {
+        m_classTable->setItem(r, 0, new QTableWidgetItem(rows[r]));
+        for (int c = 0; c < 4; ++c) {
+            const Stats &st = stats[c];
+            const double mean = st.n ? st.sum / double(st.n) : 0;
+            const double values[] = {double(st.n), st.lo, mean, st.hi,
+                                     st.n ? std::sqrt(std::max(0.0, st.sumSquares / double(st.n) - mean * mean)) : 0};
+            auto item = new QTableWidgetItem(r == 0 ? QString::number(st.n)
+                                             : st.n ? QString::number(values[r], 'g', 5)
+                                                    : QStringLiteral("—"));
+            item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            m_classTable->setItem(r, c + 1, item);
+        }
+    }
+    // Histogram: 10 equal-width bins over [min, max], each bar stacked by split.
+    constexpr int bins = 10;
+    const double lo = stats[0].lo, hi = stats[0].hi;
+    if (stats[0].n == 0)
+        return;
+    const double width = hi > lo ? (hi - lo) / bins : 1.0;
+    QVector<std::array<int, 3>> counts(bins, {0, 0, 0});
+    for (const SampleRecord &s : samples)
+        ++counts[std::clamp(int((s.target - lo) / width), 0, bins - 1)][int(s.split)];
+    QStringList labels;
+    for (int b = 0; b < bins; ++b)
+        labels << QStringLiteral("%1 – %2").arg(lo + b * width, 0, 'g', 4).arg(lo + (b + 1) * width, 0, 'g', 4);
+    m_classChart->setCounts(labels, counts);
+    m_classChart->chart()->setTitle(tr("Distribution of %1 (10 bins)").arg(info.targetName));
 }
 
 void DataDock::loadThumbnails(const DatasetInfo &info)
@@ -423,7 +496,8 @@ void DataDock::loadThumbnails(const DatasetInfo &info)
         m_thumbnails->setGridSize(QSize());
     }
     for (const SampleRecord &s : shown) {
-        const QString label = info.classes.value(s.label, QString::number(s.label));
+        const QString label = info.isRegression() ? QStringLiteral("%1 = %2").arg(info.targetName).arg(s.target, 0, 'g', 6)
+                                                  : info.classes.value(s.label, QString::number(s.label));
         if (tabular) {   // float32 features: shown as numbers
             QStringList values;
             const auto *f = reinterpret_cast<const float *>(s.pixels.constData());

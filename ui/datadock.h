@@ -47,6 +47,8 @@ private:
     void startImport();
     void finishImport();
     void showCurrent();
+    // Regression datasets: target statistics per split in the table, a histogram in the chart.
+    void showTargets(const DatasetInfo &info, const QVector<SampleRecord> &samples);
     void loadThumbnails(const DatasetInfo &info);
 
     ProjectContext *m_project;
@@ -55,6 +57,7 @@ private:
     QLabel *m_error;
     QTableWidget *m_classTable;
     ClassCountChart *m_classChart;
+    QLabel *m_classTitle = nullptr;
     QComboBox *m_splitCombo;
     QLabel *m_thumbnailNote;
     QListView *m_thumbnails;

@@ -5,6 +5,7 @@
 #include "evaluation/curvecharts.h"
 #include "evaluation/numericitem.h"
 #include "evaluation/samplegallery.h"
+#include "evaluation/regressionview.h"
 #include "evaluation/summarycards.h"
 #include "evaluation/thresholdpanel.h"
 #include "projectcontext.h"
@@ -24,6 +25,8 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSplitter>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QtConcurrent>
@@ -88,6 +91,7 @@ EvaluationDock::EvaluationDock(ProjectContext *project, QWidget *parent)
     , m_compareA(new QComboBox)
     , m_compareB(new QComboBox)
     , m_comparison(new ComparisonView)
+    , m_regression(new RegressionView)
     , m_history(makeTable("evaluationHistory"))
 {
     setObjectName("evaluationDock");
@@ -109,14 +113,18 @@ EvaluationDock::EvaluationDock(ProjectContext *project, QWidget *parent)
     m_history->setSelectionMode(QAbstractItemView::SingleSelection);
     m_history->horizontalHeader()->setStretchLastSection(true);
 
-    m_tabs->addTab(createOverviewTab(), tr("Overview"));
+    m_overviewTab = createOverviewTab();
+    m_tabs->addTab(m_overviewTab, tr("Overview"));
+    m_tabs->addTab(m_regression, tr("Predicted vs true"));
     m_tabs->addTab(m_curves, tr("ROC / PR curves"));
     m_tabs->addTab(m_gallery, tr("Misclassified samples"));
     m_thresholdTab = m_threshold;
     m_tabs->addTab(m_threshold, tr("Threshold"));
-    m_tabs->addTab(createCompareTab(), tr("Compare"));
+    m_compareTab = createCompareTab();
+    m_tabs->addTab(m_compareTab, tr("Compare"));
     m_tabs->addTab(m_history, tr("History"));
     setTabShown(m_thresholdTab, false);
+    setTabShown(m_regression, false);
 
     auto body = new QWidget;
     auto layout = new QVBoxLayout(body);
@@ -138,6 +146,7 @@ EvaluationDock::EvaluationDock(ProjectContext *project, QWidget *parent)
         m_curves->clear();
         m_gallery->setPredictions({}, {}, {});
         m_comparison->clear();
+        m_regression->clear();
         setTabShown(m_thresholdTab, false);
         showError({});
         reload();
@@ -317,8 +326,16 @@ void EvaluationDock::reload()
                 m_history->setItem(row, 2, new QTableWidgetItem(e.split));
                 m_history->setItem(row, 3, new QTableWidgetItem(e.datasetId > 0 ? QStringLiteral("#%1").arg(e.datasetId)
                                                                                 : tr("model's")));
-                m_history->setItem(row, 4, new NumericItem(percent(e.accuracy), e.accuracy));
-                m_history->setItem(row, 5, new NumericItem(QString::number(e.macroF1, 'f', 4), e.macroF1));
+                if (e.regression) {
+                    // Regression: R² where classifiers show accuracy, MAE where they show F1.
+                    const QJsonObject m = QJsonDocument::fromJson(e.metricsJson.toUtf8()).object();
+                    const double r2 = m.value(QLatin1String("r2")).toDouble(), mae = m.value(QLatin1String("mae")).toDouble();
+                    m_history->setItem(row, 4, new NumericItem(tr("R² %1").arg(r2, 0, 'f', 4), r2));
+                    m_history->setItem(row, 5, new NumericItem(tr("MAE %1").arg(mae, 0, 'g', 4), mae));
+                } else {
+                    m_history->setItem(row, 4, new NumericItem(percent(e.accuracy), e.accuracy));
+                    m_history->setItem(row, 5, new NumericItem(QString::number(e.macroF1, 'f', 4), e.macroF1));
+                }
                 m_history->setItem(row, 6, new QTableWidgetItem(QLocale().toString(e.created.toLocalTime(), QLocale::ShortFormat)));
                 m_compareA->addItem(evaluationText(e), e.id);
                 m_compareB->addItem(evaluationText(e), e.id);
@@ -465,14 +482,35 @@ void EvaluationDock::showOutcome(const EvaluationOutcome &e, const QHash<qint64,
     const QString scope = e.allSplits ? tr("<b>all samples</b>") : tr("the <b>%1</b> split").arg(splitName(e.split));
     const QString dataset = e.datasetName.isEmpty() ? QString()
                                                     : tr(" of dataset #%1 %2").arg(e.datasetId).arg(e.datasetName.toHtmlEscaped());
-    m_summary->setText(tr("<b>%1</b> of model version %2 on %3 — %4 samples, %5 classes%6")
+    const QString task = e.regression ? tr("regression of <b>%1</b>").arg(e.targetName.toHtmlEscaped())
+                                      : tr("%1 classes").arg(e.classes.size());
+    m_summary->setText(tr("<b>%1</b> of model version %2 on %3 — %4 samples, %5%6")
                            .arg(title, model.toHtmlEscaped(), scope + dataset)
                            .arg(e.samples)
-                           .arg(e.classes.size())
+                           .arg(task)
                            .arg(e.created.isValid()
                                     ? tr(", %1").arg(QLocale().toString(e.created.toLocalTime(), QLocale::ShortFormat))
                                     : QString()));
     m_cards->setEvaluation(e);
+    // A regression model has no classes: its tab is the predicted-vs-true view, the class-based
+    // tabs are hidden.
+    for (QWidget *tab : {m_overviewTab, static_cast<QWidget *>(m_curves), static_cast<QWidget *>(m_gallery)})
+        setTabShown(tab, !e.regression);
+    setTabShown(m_regression, e.regression);
+    if (e.regression) {
+        if (!m_tabs->currentWidget() || !m_tabs->isTabVisible(m_tabs->currentIndex()) || m_tabs->currentWidget() == m_compareTab)
+            m_tabs->setCurrentWidget(m_regression);
+        m_regression->setEvaluation(e);
+        setTabShown(m_thresholdTab, false);
+        m_exportCsv->setEnabled(e.hasPredictions());
+        m_exportJson->setEnabled(true);
+        m_exportHtml->setEnabled(true);
+        compare();
+        return;
+    }
+    if (!m_tabs->isTabVisible(m_tabs->currentIndex()))
+        m_tabs->setCurrentWidget(m_overviewTab);
+    m_regression->clear();
     showClassTable(e);
     m_confusion->setMatrix(e.metrics.confusion, e.classes);
     m_curves->setEvaluation(e);
@@ -541,6 +579,29 @@ void EvaluationDock::compare()
     auto eb = loadEvaluation(*store, b);
     if (!ea || !eb)
         return m_comparison->clear(!ea ? ea.error() : eb.error());
+    if (ea->regression || eb->regression) {
+        if (ea->regression != eb->regression)
+            return m_comparison->clear(tr("Evaluation #%1 is of a regression model and #%2 of a classifier: their "
+                                          "metrics cannot be compared.")
+                                           .arg(ea->regression ? a : b)
+                                           .arg(ea->regression ? b : a));
+        const auto line = [](const EvaluationOutcome &e) {
+            const RegressionMetrics &m = e.regressionMetrics;
+            return QStringLiteral("#%1 (model #%2, %3): MAE %4, RMSE %5, R² %6")
+                .arg(e.evaluationId)
+                .arg(e.modelVersionId)
+                .arg(e.scopeName())
+                .arg(m.mae, 0, 'g', 5)
+                .arg(m.rmse, 0, 'g', 5)
+                .arg(m.r2 ? QString::number(*m.r2, 'f', 4) : QStringLiteral("undefined"));
+        };
+        const double d = eb->regressionMetrics.mae - ea->regressionMetrics.mae;
+        return m_comparison->clear(tr("A %1\nB %2\nB − A: MAE %3%4 (%5)")
+                                       .arg(line(ea.value()), line(eb.value()))
+                                       .arg(d >= 0 ? QStringLiteral("+") : QString())
+                                       .arg(d, 0, 'g', 5)
+                                       .arg(d < 0 ? tr("B is better") : d > 0 ? tr("A is better") : tr("equal")));
+    }
     m_comparison->setEvaluations(ea.value(), eb.value());
 }
 

@@ -25,6 +25,7 @@ class ComparisonView;
 class ConfusionView;
 class CurveCharts;
 class ProjectContext;
+class RegressionView;
 class SampleGallery;
 class SummaryCards;
 class ThresholdPanel;
@@ -59,6 +60,7 @@ public:
     CurveCharts *curveCharts() const { return m_curves; }
     ThresholdPanel *thresholdPanel() const { return m_threshold; }
     ComparisonView *comparisonView() const { return m_comparison; }
+    RegressionView *regressionView() const { return m_regression; }
 
 private:
     struct Job;
@@ -105,6 +107,9 @@ private:
     QComboBox *m_compareA;
     QComboBox *m_compareB;
     ComparisonView *m_comparison;
+    RegressionView *m_regression;
+    QWidget *m_overviewTab = nullptr;
+    QWidget *m_compareTab = nullptr;
     QTableWidget *m_history;
 
     std::optional<EvaluationOutcome> m_current;

@@ -145,8 +145,12 @@ void ExportTargetReport::showVerified(const QString &summary, const QVector<Name
         return tr("%1 (allowed %2)").arg(QString::number(v.maxAbsDiff, 'g', 4), QString::number(v.tolerance, 'g', 4));
     }));
     m_meanDiff->setText(joined(checks, [](const ExportVerification &v) { return QString::number(v.meanAbsDiff, 'g', 4); }));
-    m_agreement->setText(joined(checks, [](const ExportVerification &v) { return percent(v.top1Agreement); }));
-    m_accuracy->setText(joined(checks, [](const ExportVerification &v) { return percent(v.exportedAccuracy); }));
+    // Regression exports give one value per sample: there is no argmax to agree on.
+    const auto classified = [](const ExportVerification &v, double value) {
+        return v.regression ? QStringLiteral("— (regression)") : percent(value);
+    };
+    m_agreement->setText(joined(checks, [&](const ExportVerification &v) { return classified(v, v.top1Agreement); }));
+    m_accuracy->setText(joined(checks, [&](const ExportVerification &v) { return classified(v, v.exportedAccuracy); }));
     m_sha->setText(sha256);
     m_sha->setCursorPosition(0);
     m_sha->setToolTip(sha256);

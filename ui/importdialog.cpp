@@ -1,5 +1,6 @@
 #include "importdialog.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
@@ -27,6 +28,7 @@ ImportDialog::ImportDialog(QWidget *parent)
     , m_validation(new QDoubleSpinBox)
     , m_seed(new QSpinBox)
     , m_labelColumn(new QComboBox)
+    , m_regression(new QCheckBox(tr("Numeric target to predict (regression)")))
     , m_skipRows(new QSpinBox)
     , m_layoutNote(new QLabel)
     , m_problem(new QLabel)
@@ -45,6 +47,10 @@ ImportDialog::ImportDialog(QWidget *parent)
     m_source->addItem(tr("CSV/TSV of image paths and labels"), int(Source::PathListCsv));
     m_labelColumn->setObjectName("importLabelColumnCombo");
     m_labelColumn->setEditable(true);
+    m_regression->setObjectName("importRegressionCheck");
+    m_regression->setToolTip(tr("The label column holds a number to predict (e.g. a price): the dataset is trained "
+                                "with a mean-squared-error loss and evaluated by MAE, RMSE and R², instead of one "
+                                "class per distinct value"));
     m_skipRows->setObjectName("importSkipRowsSpin");
     m_skipRows->setRange(0, 1000);
     m_layoutNote->setObjectName("importLayoutNote");
@@ -85,6 +91,7 @@ ImportDialog::ImportDialog(QWidget *parent)
     form->addRow(tr("Name:"), m_name);
     form->addRow(tr("Lines to skip:"), m_skipRows);
     form->addRow(tr("Label column:"), m_labelColumn);
+    form->addRow(QString(), m_regression);
     form->addRow(QString(), m_layoutNote);
     m_form = form;
     form->addRow(tr("Size (width × height):"), size);
@@ -156,6 +163,7 @@ CsvOptions ImportDialog::csvOptions() const
     // An entry of the list (its column name or index), or what the user typed.
     const int listed = m_labelColumn->findText(m_labelColumn->currentText());
     o.labelColumn = listed >= 0 ? m_labelColumn->itemData(listed).toString() : m_labelColumn->currentText().trimmed();
+    o.regression = m_regression->isChecked();
     return o;
 }
 
@@ -201,7 +209,7 @@ void ImportDialog::sourceChanged()
 {
     const bool csv = isCsv();
     for (QWidget *w : {static_cast<QWidget *>(m_skipRows), static_cast<QWidget *>(m_labelColumn),
-                       static_cast<QWidget *>(m_layoutNote)}) {
+                       static_cast<QWidget *>(m_regression), static_cast<QWidget *>(m_layoutNote)}) {
         w->setVisible(csv);
         if (QWidget *label = m_form->labelForField(w))
             label->setVisible(csv);

@@ -7,6 +7,7 @@
 
 #include <QDialog>
 
+class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QFormLayout;
@@ -48,6 +49,7 @@ private:
     QDoubleSpinBox *m_validation;
     QSpinBox *m_seed;
     QComboBox *m_labelColumn;
+    QCheckBox *m_regression;
     QSpinBox *m_skipRows;
     QLabel *m_layoutNote;
     QLabel *m_problem;

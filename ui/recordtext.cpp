@@ -1,5 +1,8 @@
 #include "recordtext.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
+
 #include <QComboBox>
 #include <QFileInfo>
 #include <QLocale>
@@ -8,6 +11,8 @@ namespace lepton {
 
 QString datasetText(const DatasetInfo &d)
 {
+    if (d.isRegression())
+        return QStringLiteral("%1 (%2 samples, regression of %3)").arg(d.name).arg(d.sampleCount()).arg(d.targetName);
     return QStringLiteral("%1 (%2 samples, %3 classes)")
         .arg(d.name)
         .arg(d.sampleCount())
@@ -41,6 +46,15 @@ QString modelVersionText(const ModelVersionInfo &m)
 
 QString evaluationText(const EvaluationInfo &e)
 {
+    if (e.regression) {
+        const QJsonObject m = QJsonDocument::fromJson(e.metricsJson.toUtf8()).object();
+        return QStringLiteral("Evaluation #%1 — version #%2 on %3: MAE %4, R² %5")
+            .arg(e.id)
+            .arg(e.modelVersionId)
+            .arg(e.split)
+            .arg(m.value(QLatin1String("mae")).toDouble(), 0, 'g', 4)
+            .arg(m.value(QLatin1String("r2")).toDouble(), 0, 'f', 4);
+    }
     return QStringLiteral("Evaluation #%1 — version #%2 on %3: accuracy %4")
         .arg(e.id)
         .arg(e.modelVersionId)

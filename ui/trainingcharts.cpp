@@ -154,9 +154,21 @@ void TrainingCharts::clear(int plannedEpochs)
     setComparison({});
     setEpochRange(plannedEpochs);
     m_lossY->setRange(0, 1);
-    m_accuracyY->setRange(0, 1);
+    m_accuracyY->setRange(m_regression ? -1 : 0, 1);
     m_rateY->setRange(0, 1);
     m_dirty = false;
+}
+
+void TrainingCharts::setRegression(bool regression)
+{
+    m_regression = regression;
+    m_trainAccuracy->setName(regression ? tr("train R²") : tr("train accuracy"));
+    m_valAccuracy->setName(regression ? tr("validation R²") : tr("validation accuracy"));
+    m_valF1->setVisible(!regression);
+    m_accuracyView->chart()->setTitle(regression ? tr("R² (1 is perfect)") : tr("Accuracy"));
+    m_accuracyY->setTitleText(regression ? tr("R²") : tr("accuracy / F1"));
+    m_lossY->setTitleText(regression ? tr("loss (MSE)") : tr("loss"));
+    m_accuracyY->setRange(regression ? -1 : 0, 1);
 }
 
 void TrainingCharts::scheduleFlush()
@@ -198,9 +210,10 @@ void TrainingCharts::showEpochs(const QVector<EpochRecord> &epochs, int plannedE
                      b < e.batchLearningRates.size() ? double(e.batchLearningRates[b]) : qQNaN());
         m_epochTrainLoss.append(QPointF(e.epoch, e.trainLoss));
         m_epochValLoss.append(QPointF(e.epoch, e.valLoss));
-        m_epochTrainAcc.append(QPointF(e.epoch, e.trainAccuracy));
-        m_epochValAcc.append(QPointF(e.epoch, e.valAccuracy));
-        m_epochValF1.append(QPointF(e.epoch, e.valF1));
+        m_epochTrainAcc.append(QPointF(e.epoch, m_regression ? e.trainR2 : e.trainAccuracy));
+        m_epochValAcc.append(QPointF(e.epoch, m_regression ? e.valR2 : e.valAccuracy));
+        if (!m_regression)
+            m_epochValF1.append(QPointF(e.epoch, e.valF1));
     }
     flush();
 }
@@ -220,11 +233,13 @@ void TrainingCharts::setComparison(const QVector<RunCurves> &runs)
     for (const RunCurves &run : runs) {
         const QColor color = palette[i++ % 7];
         auto loss = makeSeries(tr("%1 validation loss").arg(run.label), "comparisonLossSeries", color, 1.5, true);
-        auto accuracy = makeSeries(tr("%1 validation accuracy").arg(run.label), "comparisonAccuracySeries", color, 1.5, true);
+        auto accuracy = makeSeries(m_regression ? tr("%1 validation R²").arg(run.label)
+                                                : tr("%1 validation accuracy").arg(run.label),
+                                   "comparisonAccuracySeries", color, 1.5, true);
         QVector<QPointF> l, a;
         for (const EpochRecord &e : run.epochs) {
             l.append(QPointF(e.epoch, e.valLoss));
-            a.append(QPointF(e.epoch, e.valAccuracy));
+            a.append(QPointF(e.epoch, m_regression ? e.valR2 : e.valAccuracy));
             maxEpoch = std::max(maxEpoch, double(e.epoch));
         }
         QPen dashed = loss->pen();

@@ -34,6 +34,10 @@ public:
     ~TrainingCharts() override;
 
     void clear(int plannedEpochs);
+    // Regression runs: the second chart shows R² (train and validation) instead of accuracy and
+    // F1, and the loss is the MSE. Kept across clear().
+    void setRegression(bool regression);
+    bool isRegression() const { return m_regression; }
     // x is the position in epochs (epoch - 1 + batch / batchesPerEpoch).
     void addBatch(double x, double loss, double learningRate);
     void addBatchLoss(double x, double loss) { addBatch(x, loss, qQNaN()); }
@@ -77,6 +81,7 @@ private:
     QLineSeries *m_rate;
     QValueAxis *m_lossX, *m_lossY, *m_accuracyX, *m_accuracyY, *m_rateX, *m_rateY;
     QVector<QLineSeries *> m_overlay;
+    bool m_regression = false;
     QTimer *m_flushTimer;
 
     QVector<QPointF> m_batchPoints, m_ratePoints;

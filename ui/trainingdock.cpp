@@ -26,6 +26,9 @@ namespace lepton {
 
 namespace {
 
+// Dataset combo items: whether the dataset is a regression dataset.
+constexpr int kRegressionRole = Qt::UserRole + 1;
+
 QString hms(double seconds)
 {
     const int s = int(seconds + 0.5);
@@ -163,6 +166,9 @@ TrainingDock::TrainingDock(ProjectContext *project, QWidget *parent)
             selectComboId(m_architectureCombo, version->architectureId);
         }
     });
+    // The chosen dataset's task sets the metrics the form offers.
+    connect(m_datasetCombo, &QComboBox::currentIndexChanged, this,
+            [this] { m_form->setRegression(chosenDatasetIsRegression()); });
     connect(m_form, &HyperparameterForm::changed, this, [this] {
         m_sweepForm->setEpochsPerTrial(m_form->config().epochs);
         updateReadiness();
@@ -207,8 +213,10 @@ void TrainingDock::reloadChoices()
     ProjectStore *store = m_project->store();
     if (store) {
         if (auto list = store->datasets()) {
-            for (const DatasetInfo &d : list.value())
+            for (const DatasetInfo &d : list.value()) {
                 m_datasetCombo->addItem(datasetText(d), d.id);
+                m_datasetCombo->setItemData(m_datasetCombo->count() - 1, d.isRegression(), kRegressionRole);
+            }
         }
         if (auto list = store->architectures()) {
             for (const ArchitectureInfo &a : list.value())
@@ -221,6 +229,8 @@ void TrainingDock::reloadChoices()
     }
     selectComboId(m_datasetCombo, dataset);
     selectComboId(m_architectureCombo, architecture);
+    // The combo signalled its first item before its task was stored: apply the task now.
+    m_form->setRegression(chosenDatasetIsRegression());
     m_runs->reload(store);
     m_sweepResults->reload(store, m_project->path());
     setRunning(isTraining());
@@ -269,11 +279,17 @@ void TrainingDock::start()
     if (!chosenInputs(&datasetId, &architectureId))
         return;
     const QString path = m_project->path();
+    m_charts->setRegression(chosenDatasetIsRegression());
     m_charts->clear(cfg.epochs);
     launch(cfg.epochs, [path, datasetId, architectureId, cfg](Job &job, const TrainObserver &o, const CancelToken &c,
                                                               const PauseToken &p) {
         job.result = trainModel(path, datasetId, architectureId, cfg, o, c, p);
     });
+}
+
+bool TrainingDock::chosenDatasetIsRegression() const
+{
+    return m_datasetCombo->currentData(kRegressionRole).toBool();
 }
 
 bool TrainingDock::chosenInputs(qint64 *datasetId, qint64 *architectureId)
@@ -372,6 +388,22 @@ void TrainingDock::onBatch(const BatchProgress &b)
 
 void TrainingDock::onEpoch(const EpochMetrics &e)
 {
+    if (e.regression) {
+        m_charts->addEpoch(e.epoch, e.trainLoss, e.valLoss, e.trainR2, e.valR2);
+        m_status->setText(sweepPrefix() + tr("Run #%1: epoch %2/%3 — train MSE %4, validation MSE %5, MAE %6, R² %7 "
+                                             "(%8 s)%9")
+                                              .arg(m_runId)
+                                              .arg(e.epoch)
+                                              .arg(m_plannedEpochs)
+                                              .arg(e.trainLoss, 0, 'g', 5)
+                                              .arg(e.valLoss, 0, 'g', 5)
+                                              .arg(e.valMae, 0, 'g', 5)
+                                              .arg(e.valR2, 0, 'f', 4)
+                                              .arg(e.seconds, 0, 'f', 1)
+                                              .arg(e.bestEpoch == e.epoch ? tr(" — best so far") : QString()));
+        m_project->notifyContentsChanged();
+        return;
+    }
     m_charts->addEpoch(e.epoch, e.trainLoss, e.valLoss, e.trainAccuracy, e.valAccuracy, e.trainF1, e.valF1);
     m_status->setText(sweepPrefix() + tr("Run #%1: epoch %2/%3 — train loss %4, validation loss %5, accuracy %6, macro F1 %7 "
                          "(%8 s)%9")
@@ -458,11 +490,19 @@ void TrainingDock::showRun(qint64 runId)
         m_form->setConfig(cfg.value());
     selectComboId(m_datasetCombo, run->datasetId);
     selectComboId(m_architectureCombo, run->architectureId);
+    auto dataset = store->dataset(run->datasetId);
+    const bool regression = dataset && dataset->isRegression();
+    m_charts->setRegression(regression);
     m_charts->showEpochs(epochs.value(), cfg ? cfg->epochs : int(epochs->size()));
     m_progress->reset();
     m_speed->clear();
     QString text = runText(run.value()) + QLatin1Char('.');
-    if (!epochs->isEmpty())
+    if (!epochs->isEmpty() && regression)
+        text += tr(" Last validation MSE %1, MAE %2, R² %3.")
+                    .arg(epochs->last().valLoss, 0, 'g', 5)
+                    .arg(epochs->last().valMae, 0, 'g', 5)
+                    .arg(epochs->last().valR2, 0, 'f', 4);
+    else if (!epochs->isEmpty())
         text += tr(" Last validation accuracy %1.").arg(percent(epochs->last().valAccuracy));
     if (!run->message.isEmpty())
         text += QLatin1Char(' ') + run->message + QLatin1Char('.');

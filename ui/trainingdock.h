@@ -64,6 +64,7 @@ private:
     void start();
     // The chosen dataset and architecture, or false with the error shown when one is missing.
     bool chosenInputs(qint64 *datasetId, qint64 *architectureId);
+    bool chosenDatasetIsRegression() const;
     void resumeRun(qint64 runId);
     void launch(int plannedEpochs, const Work &work);
     // Sweeps (trainingdocksweeps.cpp).

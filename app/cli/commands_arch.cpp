@@ -206,7 +206,7 @@ int cmdArch(const QStringList &args)
             if (input.dims.isEmpty())
                 input = TensorShape{{dataset->channels, dataset->height, dataset->width}};
             if (classes == 0)
-                classes = int(dataset->classes.size());
+                classes = dataset->outputCount();
         }
         auto made = makeTemplate(cl.value(QStringLiteral("template")), input, classes);
         if (!made)

@@ -14,6 +14,15 @@ namespace {
 
 void printSummary(const EvaluationOutcome &e)
 {
+    if (e.regression) {
+        const RegressionMetrics &r = e.regressionMetrics;
+        out() << "evaluation " << e.evaluationId << ": model version " << e.modelVersionId << " on "
+              << e.scopeName() << " of dataset " << e.datasetId << " '" << e.datasetName << "' (" << e.samples
+              << " samples, regression of '" << e.targetName << "'): MAE " << QString::number(r.mae, 'g', 6)
+              << ", RMSE " << QString::number(r.rmse, 'g', 6) << ", R² "
+              << (r.r2 ? QString::number(*r.r2, 'f', 4) : r.r2Undefined) << "\n";
+        return;
+    }
     const ClassificationMetrics &m = e.metrics;
     out() << "evaluation " << e.evaluationId << ": model version " << e.modelVersionId << " on "
           << e.scopeName() << " of dataset " << e.datasetId << " '" << e.datasetName << "' (" << e.samples
@@ -58,7 +67,8 @@ int cmdEval(const QStringList &args)
                         QStringLiteral("SPLIT"), QStringLiteral("test")});
     p.parser.addOption({QStringLiteral("curves"), QStringLiteral("Include ROC, PR and calibration curves in --json.")});
     p.parser.addOption({QStringLiteral("predictions"),
-                        QStringLiteral("Write per-sample predictions: sample,true,pred,score_0..score_k."),
+                        QStringLiteral("Write per-sample predictions: sample,true,pred,score_0..score_k (regression: "
+                                       "sample,target,predicted,residual)."),
                         QStringLiteral("OUT.csv")});
     p.parser.addOption({QStringLiteral("metrics"), QStringLiteral("Write all metrics and curves as JSON."),
                         QStringLiteral("OUT.json")});

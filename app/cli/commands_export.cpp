@@ -71,8 +71,10 @@ void printResult(const ExportTargetResult &r)
         const ExportVerification &v = o.verification;
         out() << (v.passed ? "verified " : "FAILED verification ") << (o.path.isEmpty() ? QStringLiteral("(no file)") : o.path)
               << " with " << v.runtime << " on " << v.samples << " samples: max |diff| " << v.maxAbsDiff
-              << " (allowed " << v.tolerance << "), mean |diff| " << v.meanAbsDiff << ", top-1 agreement "
-              << v.top1Agreement << ", accuracy " << v.exportedAccuracy << " [export record " << o.exportId << "]\n";
+              << " (allowed " << v.tolerance << "), mean |diff| " << v.meanAbsDiff;
+        if (!v.regression)
+            out() << ", top-1 agreement " << v.top1Agreement << ", accuracy " << v.exportedAccuracy;
+        out() << " [export record " << o.exportId << "]\n";
     }
     out() << Qt::flush;
 }

@@ -92,6 +92,9 @@ int cmdImport(const QStringList &args)
     p.parser.addOption({QStringLiteral("label-column"),
                         QStringLiteral("CSV: the label column, by header name or 0-based index (default: the last)."),
                         QStringLiteral("C")});
+    p.parser.addOption({QStringLiteral("regression"),
+                        QStringLiteral("CSV: the label column is a number to predict (a regression dataset: MSE "
+                                       "training, MAE/RMSE/R² evaluation) instead of a class.")});
     p.parser.addOption({QStringLiteral("path-column"),
                         QStringLiteral("CSV --paths: the path column, by name or index (default: the first)."),
                         QStringLiteral("C")});
@@ -119,6 +122,9 @@ int cmdImport(const QStringList &args)
     CsvOptions csvOptions;
     csvOptions.labelColumn = p.parser.value(QStringLiteral("label-column"));
     csvOptions.pathColumn = p.parser.value(QStringLiteral("path-column"));
+    csvOptions.regression = p.parser.isSet(QStringLiteral("regression"));
+    if (csvOptions.regression && !csv)
+        return usageError(p.parser, QStringLiteral("--regression goes with --csv (a numeric target column)"));
     ImportOptions o;
     o.name = p.parser.value(QStringLiteral("name"));
     QString error;
@@ -178,18 +184,24 @@ int cmdImport(const QStringList &args)
             err() << "skipped " << i.path << ": " << i.reason << Qt::endl;
     }
     if (json) {
-        printJson({{"dataset_id", id.value()},
+        QJsonObject o{{"dataset_id", id.value()},
                    {"samples", info->sampleCount()},
+                   {"task", info->task},
                    {"classes", QJsonArray::fromStringList(info->classes)},
                    {"train", info->splitCounts[0]},
                    {"validation", info->splitCounts[1]},
                    {"test", info->splitCounts[2]},
                    {"kind", info->kind},
                    {"input", QJsonArray{info->channels, info->height, info->width}},
-                   {"skipped", issues}});
+                   {"skipped", issues}};
+        if (info->isRegression())
+            o.insert(QLatin1String("target"), info->targetName);
+        printJson(o);
     } else {
-        out() << "dataset " << id.value() << " '" << info->name << "': " << info->sampleCount() << " samples in "
-              << info->classes.size() << " classes (train " << info->splitCounts[0] << ", validation "
+        out() << "dataset " << id.value() << " '" << info->name << "': " << info->sampleCount() << " samples "
+              << (info->isRegression() ? QStringLiteral("with target '%1' (regression)").arg(info->targetName)
+                                       : QStringLiteral("in %1 classes").arg(info->classes.size()))
+              << " (train " << info->splitCounts[0] << ", validation "
               << info->splitCounts[1] << ", test " << info->splitCounts[2] << "), " << data->issues.size()
               << (csv && !paths ? " rows skipped\n" : " files skipped\n")
               << Qt::flush;
@@ -220,8 +232,8 @@ int cmdInfo(const QStringList &args)
             return fail(*e);
     QJsonArray jd, ja, jr, jv, je, jx;
     for (const DatasetInfo &d : datasets.value())
-        jd.append(QJsonObject{{"id", d.id}, {"name", d.name}, {"kind", d.kind}, {"samples", d.sampleCount()},
-                              {"classes", d.classes.size()}});
+        jd.append(QJsonObject{{"id", d.id}, {"name", d.name}, {"kind", d.kind}, {"task", d.task},
+                              {"samples", d.sampleCount()}, {"classes", d.classes.size()}});
     for (const ArchitectureInfo &a : archs.value())
         ja.append(QJsonObject{{"id", a.id}, {"name", a.name}, {"version", a.version}});
     for (const RunInfo &r : runs.value())
@@ -229,9 +241,18 @@ int cmdInfo(const QStringList &args)
                               {"status", r.status}, {"epochs", r.epochsDone}});
     for (const ModelVersionInfo &v : versions.value())
         jv.append(QJsonObject{{"id", v.id}, {"name", v.name}, {"run_id", v.runId}, {"parent_id", v.parentId}});
-    for (const EvaluationInfo &e : evals.value())
-        je.append(QJsonObject{{"id", e.id}, {"model_version_id", e.modelVersionId}, {"split", e.split},
-                              {"accuracy", e.accuracy}, {"macro_f1", e.macroF1}});
+    for (const EvaluationInfo &e : evals.value()) {
+        QJsonObject o{{"id", e.id}, {"model_version_id", e.modelVersionId}, {"split", e.split}};
+        const QJsonObject metrics = QJsonDocument::fromJson(e.metricsJson.toUtf8()).object();
+        if (e.regression) {
+            for (const char *key : {"mae", "rmse", "r2"})
+                o.insert(QLatin1String(key), metrics.value(QLatin1String(key)));
+        } else {
+            o.insert(QLatin1String("accuracy"), e.accuracy);
+            o.insert(QLatin1String("macro_f1"), e.macroF1);
+        }
+        je.append(o);
+    }
     for (const ExportInfo &x : exports.value())
         jx.append(QJsonObject{{"id", x.id}, {"model_version_id", x.modelVersionId}, {"format", x.format},
                               {"path", x.path}, {"sha256", x.sha256}, {"passed", exportRecordPassed(x.verificationJson)}});

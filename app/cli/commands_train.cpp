@@ -33,6 +33,17 @@ bool doubleOption(const QCommandLineParser &p, const QString &name, double *out,
 
 QJsonObject epochJson(const EpochMetrics &m)
 {
+    if (m.regression)
+        return QJsonObject{{"epoch", m.epoch},
+                           {"train_loss", m.trainLoss},
+                           {"train_mae", m.trainMae},
+                           {"train_r2", m.trainR2},
+                           {"val_loss", m.valLoss},
+                           {"val_mae", m.valMae},
+                           {"val_r2", m.valR2},
+                           {"learning_rate", m.learningRate},
+                           {"best_epoch", m.bestEpoch},
+                           {"seconds", m.seconds}};
     return QJsonObject{{"epoch", m.epoch},
                        {"train_loss", m.trainLoss},
                        {"train_accuracy", m.trainAccuracy},
@@ -84,7 +95,8 @@ void addTrainOptions(QCommandLineParser &p)
     add("clip-norm", "Clip the gradient norm to this (default 0: off).", "NORM");
     add("label-smoothing", "Cross-entropy label smoothing in [0, 1) (default 0).", "S");
     add("class-weights", "Cross-entropy class weights, comma-separated, one per class.", "W,W,...");
-    add("early-stopping", "Stop when METRIC (val_loss, val_accuracy, val_macro_f1) stops improving.", "METRIC");
+    add("early-stopping", "Stop when METRIC (val_loss, val_accuracy, val_macro_f1; regression: val_mae, val_r2) stops "
+        "improving.", "METRIC");
     add("patience", "Early-stopping patience in epochs (default 3 with --early-stopping).", "N");
     add("monitor", "Metric that picks the best epoch (default val_loss).", "METRIC");
     add("seed", "Random seed (default 42).", "N");
@@ -148,6 +160,20 @@ TrainObserver printingObserver(bool quiet)
         return o;
     o.onStarted = [](qint64 runId) { err() << "training run " << runId << Qt::endl; };
     o.onEpoch = [](const EpochMetrics &m) {
+        if (m.regression) {
+            err() << QStringLiteral("  epoch %1: train MSE %2 MAE %3 | val MSE %4 MAE %5 R² %6 | lr %7 (%8 s)%9")
+                         .arg(m.epoch, 3)
+                         .arg(m.trainLoss, 0, 'g', 5)
+                         .arg(m.trainMae, 0, 'g', 5)
+                         .arg(m.valLoss, 0, 'g', 5)
+                         .arg(m.valMae, 0, 'g', 5)
+                         .arg(m.valR2, 0, 'f', 4)
+                         .arg(m.learningRate, 0, 'g', 3)
+                         .arg(m.seconds, 0, 'f', 2)
+                         .arg(m.bestEpoch == m.epoch ? QStringLiteral(" *best") : QString())
+                  << Qt::endl;
+            return;
+        }
         err() << QStringLiteral("  epoch %1: train loss %2 acc %3 | val loss %4 acc %5 F1 %6 | lr %7 (%8 s)%9")
                      .arg(m.epoch, 3)
                      .arg(m.trainLoss, 0, 'f', 4)
@@ -277,7 +303,7 @@ int cmdTrain(const QStringList &args)
             // The template (small CNN by default) sized for the dataset.
             auto g = makeTemplate(templateName.isEmpty() ? QStringLiteral("small-cnn") : templateName,
                                   TensorShape{{dataset->channels, dataset->height, dataset->width}},
-                                  int(dataset->classes.size()));
+                                  dataset->outputCount());
             if (!g)
                 return fail(g.error());
             auto id = store.value()->addArchitecture(g->name, QString::fromUtf8(g->toJson()));

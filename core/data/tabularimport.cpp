@@ -135,6 +135,25 @@ QStringList sortedClasses(const QSet<QString> &labels)
     return names;
 }
 
+// A regression target: the label field as a finite number, or why not.
+QString parseTarget(const QString &field, const QString &column, double *value)
+{
+    if (!isNumber(field, value))
+        return QStringLiteral("target column '%1': '%2' is not a number").arg(column, field.left(40));
+    return {};
+}
+
+// Regression datasets: no classes, the target column's name, a seeded random (unstratified) split.
+void finishRegression(ImportedDataset &out, const QString &targetName, const CsvOptions &options)
+{
+    out.info.task = QStringLiteral("regression");
+    out.info.targetName = targetName;
+    out.info.classes.clear();
+    for (SampleRecord &s : out.samples)
+        s.label = 0;
+    assignStratifiedSplit(out.samples, 1, options.trainFraction, options.validationFraction, options.seed);
+}
+
 // Shared front part: lines after the skipped rows, layout, header, and the label column.
 struct Parsed
 {
@@ -239,7 +258,7 @@ R importTabularCsv(const QString &path, const CsvOptions &options, const Progres
     const int labelColumn = label.value();
     const QString labelName = layout.headerNames.value(labelColumn, QString::number(labelColumn));
     ImportedDataset out;
-    struct Row { int line; QString label; QVector<float> features; QByteArray hash; };
+    struct Row { int line; QString label; double target = 0; QVector<float> features; QByteArray hash; };
     QVector<Row> rows;
     QSet<QString> labels;
     const qint64 total = parsed->data.size();
@@ -261,6 +280,8 @@ R importTabularCsv(const QString &path, const CsvOptions &options, const Progres
             continue;
         }
         QString bad;
+        if (options.regression)
+            bad = parseTarget(row.label, labelName, &row.target);
         for (int c = 0; c < columns && bad.isEmpty(); ++c) {
             if (c == labelColumn)
                 continue;
@@ -277,7 +298,8 @@ R importTabularCsv(const QString &path, const CsvOptions &options, const Progres
             continue;
         }
         row.hash = Internal::sha256Hex(line.text.toUtf8().constData(), line.text.toUtf8().size());
-        labels.insert(row.label);
+        if (!options.regression)
+            labels.insert(row.label);
         rows.append(std::move(row));
         if (i % 1024 == 0 || i + 1 == total)
             report(progress, i + 1, total, QStringLiteral("import"));
@@ -302,7 +324,8 @@ R importTabularCsv(const QString &path, const CsvOptions &options, const Progres
     for (const Row &row : rows) {
         SampleRecord s;
         s.path = QStringLiteral("%1#L%2").arg(fileName).arg(row.line);
-        s.label = int(classes.indexOf(row.label));
+        s.label = options.regression ? 0 : int(classes.indexOf(row.label));
+        s.target = row.target;
         s.hash = row.hash;
         s.pixels = QByteArray(reinterpret_cast<const char *>(row.features.constData()),
                               qsizetype(row.features.size() * sizeof(float)));
@@ -315,8 +338,11 @@ R importTabularCsv(const QString &path, const CsvOptions &options, const Progres
     out.info.height = 1;
     out.info.width = 1;
     out.info.splitSeed = options.seed;
-    assignStratifiedSplit(out.samples, out.info.classes.size(), options.trainFraction, options.validationFraction,
-                          options.seed);
+    if (options.regression)
+        finishRegression(out, labelName, options);
+    else
+        assignStratifiedSplit(out.samples, out.info.classes.size(), options.trainFraction, options.validationFraction,
+                              options.seed);
     return out;
 }
 
@@ -346,7 +372,7 @@ R importPathListCsv(const QString &path, const CsvOptions &options, const Import
         return R::failure(labelCol.error());
     ImportedDataset out;
     const QDir base = QFileInfo(path).absoluteDir();
-    struct Row { QString where; QString file; QString label; };
+    struct Row { QString where; QString file; QString label; double target = 0; };
     QVector<Row> rows;
     QSet<QString> labels;
     for (const Line &line : parsed->data) {
@@ -361,22 +387,32 @@ R importPathListCsv(const QString &path, const CsvOptions &options, const Import
             out.issues.append({where, file.isEmpty() ? QStringLiteral("empty path") : QStringLiteral("empty label")});
             continue;
         }
-        rows.append({where, QDir::cleanPath(base.absoluteFilePath(file)), label});
-        labels.insert(label);
+        double target = 0;
+        if (options.regression) {
+            const QString column = layout.headerNames.value(labelCol.value(), QString::number(labelCol.value()));
+            if (const QString bad = parseTarget(label, column, &target); !bad.isEmpty()) {
+                out.issues.append({where, bad});
+                continue;
+            }
+        } else {
+            labels.insert(label);
+        }
+        rows.append({where, QDir::cleanPath(base.absoluteFilePath(file)), label, target});
     }
     if (rows.isEmpty())
         return R::failure(QStringLiteral("'%1': no usable rows (%2 skipped)").arg(path).arg(out.issues.size()));
     out.info.classes = sortedClasses(labels);
     QVector<Internal::DecodeJob> jobs;
     for (const Row &r : rows)
-        jobs.append({r.file, int(out.info.classes.indexOf(r.label))});
+        jobs.append({r.file, options.regression ? 0 : int(out.info.classes.indexOf(r.label))});
     const QVector<Internal::DecodedImage> decoded = Internal::decodeImages(jobs, imageOptions, progress, cancel);
     if (cancel.isCancelled())
         return R::failure(QStringLiteral("import cancelled"));
     for (int i = 0; i < decoded.size(); ++i) {
-        if (decoded[i].error.isEmpty())
+        if (decoded[i].error.isEmpty()) {
             out.samples.append(decoded[i].sample);
-        else
+            out.samples.last().target = rows[i].target;
+        } else
             out.issues.append({QStringLiteral("%1 (%2)").arg(rows[i].where, rows[i].file), decoded[i].error});
     }
     if (out.samples.isEmpty())
@@ -388,8 +424,11 @@ R importPathListCsv(const QString &path, const CsvOptions &options, const Import
     out.info.height = imageOptions.height;
     out.info.width = imageOptions.width;
     out.info.splitSeed = options.seed;
-    assignStratifiedSplit(out.samples, out.info.classes.size(), options.trainFraction, options.validationFraction,
-                          options.seed);
+    if (options.regression)
+        finishRegression(out, layout.headerNames.value(labelCol.value(), QString::number(labelCol.value())), options);
+    else
+        assignStratifiedSplit(out.samples, out.info.classes.size(), options.trainFraction, options.validationFraction,
+                              options.seed);
     return out;
 }
 

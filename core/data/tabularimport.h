@@ -10,6 +10,7 @@ struct CsvOptions
 {
     QString name;              // dataset name; the file's base name when empty
     QString labelColumn;       // header name or 0-based index; empty: the last column
+    bool regression = false;   // the label column holds a number to predict (dataset task "regression")
     QString pathColumn;        // path lists: name or index; empty: the first column
     int skipRows = -1;         // lines before the data (or before the header); -1: not given
     QChar delimiter;           // null: ',' or tab / ';' detected from the first data line

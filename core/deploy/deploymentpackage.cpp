@@ -136,6 +136,12 @@ Result<PackageOutcome> fillPackage(const QString &projectPath, qint64 modelVersi
                                              "export a tabular model as TorchScript or ONNX")
                                   .arg(modelVersionId)
                                   .arg(dataset->name));
+        if (dataset && dataset->isRegression())
+            return R::failure(QStringLiteral("model version %1 predicts '%2' (regression, dataset '%3'): a deployment "
+                                             "package's runner reports classes; export a regression model as "
+                                             "TorchScript or ONNX")
+                                  .arg(modelVersionId)
+                                  .arg(dataset->targetName, dataset->name));
     }
     auto ts = writeTorchScriptFile(projectPath, modelVersionId, dir.filePath(QStringLiteral("model.pt")), settings,
                                    progress, cancel);

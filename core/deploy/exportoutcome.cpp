@@ -4,10 +4,14 @@ namespace lepton {
 
 QJsonObject ExportVerification::toJson() const
 {
-    QJsonObject o{{"samples", double(samples)},          {"max_abs_diff", maxAbsDiff},
-                  {"mean_abs_diff", meanAbsDiff},         {"top1_agreement", top1Agreement},
-                  {"exported_accuracy", exportedAccuracy}, {"tolerance_abs", tolerance},
-                  {"passed", passed}};
+    QJsonObject o{{"samples", double(samples)}, {"max_abs_diff", maxAbsDiff}, {"mean_abs_diff", meanAbsDiff},
+                  {"tolerance_abs", tolerance}, {"passed", passed}};
+    if (regression) {
+        o.insert(QStringLiteral("task"), QStringLiteral("regression"));
+    } else {
+        o.insert(QStringLiteral("top1_agreement"), top1Agreement);
+        o.insert(QStringLiteral("exported_accuracy"), exportedAccuracy);
+    }
     if (!runtime.isEmpty())
         o.insert(QStringLiteral("runtime"), runtime);
     if (!failure.isEmpty())
@@ -27,6 +31,7 @@ ExportVerification ExportVerification::fromJson(const QJsonObject &o)
     v.tolerance = o.value("tolerance_abs").toDouble(DefaultExportTolerance);
     v.runtime = o.value("runtime").toString();
     v.passed = o.value("passed").toBool();
+    v.regression = o.value("task").toString() == QLatin1String("regression");
     v.failure = o.value("failure").toString();
     return v;
 }

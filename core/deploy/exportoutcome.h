@@ -25,6 +25,8 @@ struct ExportVerification
     double exportedAccuracy = 0;  // accuracy of the exported file on those samples
     double tolerance = DefaultExportTolerance;
     QString runtime;              // what loaded the exported file
+    bool regression = false;      // a regression model: one value per sample, no argmax (agreement
+                                  // and accuracy are not computed; the target is in `failure` terms)
     bool passed = false;          // max |diff| <= tolerance and every argmax agrees
     QString failure;              // why it did not pass (empty when passed)
 

@@ -182,4 +182,61 @@ QString confusionMatrixSvg(const ConfusionMatrix &cm, const QStringList &classes
     return s;
 }
 
+std::pair<double, double> paddedCommonRange(const QVector<double> &a, const QVector<double> &b)
+{
+    double lo = 0, hi = 1;
+    bool first = true;
+    for (const QVector<double> *values : {&a, &b})
+        for (double v : *values) {
+            lo = first ? v : std::min(lo, v);
+            hi = first ? v : std::max(hi, v);
+            first = false;
+        }
+    if (hi - lo < 1e-12) {
+        lo -= 0.5;
+        hi += 0.5;
+    }
+    const double pad = (hi - lo) * 0.04;
+    return {lo - pad, hi + pad};
+}
+
+QString predictedVsTrueSvg(const QVector<double> &targets, const QVector<double> &predictions,
+                           const QString &targetName)
+{
+    const double left = 64, top = 36, plot = 360;
+    const double width = left + plot + 24, height = top + plot + 52;
+    const auto [lo, hi] = paddedCommonRange(targets, predictions);
+    const auto px = [&](double v) { return left + (v - lo) / (hi - lo) * plot; };
+    const auto py = [&](double v) { return top + (1.0 - (v - lo) / (hi - lo)) * plot; };
+    QString s;
+    s += QStringLiteral("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%1\" height=\"%2\" viewBox=\"0 0 %1 %2\" "
+                        "font-family=\"sans-serif\" font-size=\"12\">\n")
+             .arg(num(width), num(height));
+    s += QStringLiteral("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+    s += QStringLiteral("<text x=\"%1\" y=\"22\" font-size=\"15\" font-weight=\"bold\">Predicted vs true %2</text>\n")
+             .arg(num(left), esc(targetName));
+    for (int i = 0; i <= 5; ++i) {
+        const double v = lo + (hi - lo) * i / 5.0;
+        s += QStringLiteral("<line x1=\"%1\" y1=\"%2\" x2=\"%3\" y2=\"%2\" stroke=\"#e5e5e5\"/>"
+                            "<line x1=\"%4\" y1=\"%5\" x2=\"%4\" y2=\"%6\" stroke=\"#e5e5e5\"/>\n")
+                 .arg(num(left), num(py(v)), num(left + plot), num(px(v)), num(top), num(top + plot));
+        s += QStringLiteral("<text x=\"%1\" y=\"%2\" text-anchor=\"end\">%3</text>"
+                            "<text x=\"%4\" y=\"%5\" text-anchor=\"middle\">%3</text>\n")
+                 .arg(num(left - 6), num(py(v) + 4), QString::number(v, 'g', 4), num(px(v)), num(top + plot + 16));
+    }
+    s += QStringLiteral("<rect x=\"%1\" y=\"%2\" width=\"%3\" height=\"%3\" fill=\"none\" stroke=\"#555\"/>\n")
+             .arg(num(left), num(top), num(plot));
+    s += QStringLiteral("<line x1=\"%1\" y1=\"%2\" x2=\"%3\" y2=\"%4\" stroke=\"#999\" stroke-dasharray=\"3 3\"/>\n")
+             .arg(num(px(lo)), num(py(lo)), num(px(hi)), num(py(hi)));
+    for (int i = 0; i < targets.size() && i < predictions.size(); ++i)
+        s += QStringLiteral("<circle cx=\"%1\" cy=\"%2\" r=\"2.5\" fill=\"%3\" fill-opacity=\"0.6\"/>\n")
+                 .arg(num(px(targets[i])), num(py(predictions[i])), seriesColor(0));
+    s += QStringLiteral("<text x=\"%1\" y=\"%2\" text-anchor=\"middle\">true %3</text>\n")
+             .arg(num(left + plot / 2), num(top + plot + 38), esc(targetName));
+    s += QStringLiteral("<text x=\"16\" y=\"%1\" text-anchor=\"middle\" transform=\"rotate(-90 16 %1)\">predicted</text>\n")
+             .arg(num(top + plot / 2));
+    s += QStringLiteral("</svg>\n");
+    return s;
+}
+
 } // namespace lepton

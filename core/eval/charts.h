@@ -7,6 +7,8 @@
 #include <QStringList>
 #include <QVector>
 
+#include <utility>
+
 namespace lepton {
 
 // Colour of the i-th per-class series (matplotlib's tab10, then repeating), as "#rrggbb".
@@ -36,5 +38,14 @@ QString unitLineChartSvg(const QString &title, const QString &xLabel, const QStr
 
 // Heatmap of counts; cell shade = share of the true-class row (blue on the diagonal, red off it).
 QString confusionMatrixSvg(const ConfusionMatrix &confusion, const QStringList &classes);
+
+// The range [lo, hi] covering every value of both series, padded by 4% (a unit range around a
+// single value): the shared axes of a predicted-vs-true chart.
+std::pair<double, double> paddedCommonRange(const QVector<double> &a, const QVector<double> &b);
+
+// Regression: one dot per sample (target on x, prediction on y) over the values' common range,
+// with the y = x line of perfect predictions.
+QString predictedVsTrueSvg(const QVector<double> &targets, const QVector<double> &predictions,
+                           const QString &targetName);
 
 } // namespace lepton

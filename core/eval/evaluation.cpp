@@ -49,6 +49,29 @@ Result<EvaluationOutcome> evaluationFromPredictions(const QStringList &classes,
     return out;
 }
 
+Result<EvaluationOutcome> regressionEvaluationFromPredictions(const QString &targetName,
+                                                              const QVector<PredictionRecord> &predictions)
+{
+    using R = Result<EvaluationOutcome>;
+    QVector<double> truth, predicted;
+    truth.reserve(predictions.size());
+    predicted.reserve(predictions.size());
+    for (const PredictionRecord &p : predictions) {
+        truth.append(p.targetValue);
+        predicted.append(p.predictedValue);
+    }
+    auto metrics = computeRegressionMetrics(truth, predicted);
+    if (!metrics)
+        return R::failure(metrics.error());
+    EvaluationOutcome out;
+    out.regression = true;
+    out.regressionMetrics = metrics.value();
+    out.targetName = targetName;
+    out.predictions = predictions;
+    out.samples = predictions.size();
+    return out;
+}
+
 namespace {
 
 // Evaluations stored before predictions were kept: the confusion matrix is all there is.
@@ -97,8 +120,9 @@ Result<EvaluationOutcome> loadEvaluation(const ProjectStore &store, qint64 evalu
     auto predictions = store.predictions(evaluationId);
     if (!predictions)
         return R::failure(predictions.error());
-    auto out = predictions->isEmpty() ? fromStoredMetrics(info.value(), dataset->classes)
-                                      : evaluationFromPredictions(dataset->classes, predictions.value());
+    auto out = dataset->isRegression()    ? regressionEvaluationFromPredictions(dataset->targetName, predictions.value())
+               : predictions->isEmpty() ? fromStoredMetrics(info.value(), dataset->classes)
+                                        : evaluationFromPredictions(dataset->classes, predictions.value());
     if (!out)
         return R::failure(QStringLiteral("evaluation #%1: %2").arg(evaluationId).arg(out.error()));
     out->evaluationId = evaluationId;
@@ -113,9 +137,23 @@ Result<EvaluationOutcome> loadEvaluation(const ProjectStore &store, qint64 evalu
     return out;
 }
 
+namespace {
+
+// Regression evaluations: the task, the target's name and MAE, RMSE, R² at top level.
+QJsonObject regressionJson(const EvaluationOutcome &e)
+{
+    QJsonObject o = e.regressionMetrics.toJson();
+    o.insert(QLatin1String("task"), QStringLiteral("regression"));
+    o.insert(QLatin1String("target"), e.targetName);
+    o.insert(QLatin1String("samples"), double(e.samples));
+    return o;
+}
+
+} // namespace
+
 QJsonObject evaluationJson(const EvaluationOutcome &e, bool withCurves)
 {
-    QJsonObject o = e.metrics.toJson();
+    QJsonObject o = e.regression ? regressionJson(e) : e.metrics.toJson();
     o.insert(QLatin1String("evaluation_id"), e.evaluationId);
     o.insert(QLatin1String("model_version_id"), e.modelVersionId);
     o.insert(QLatin1String("model_name"), e.modelName);
@@ -123,9 +161,11 @@ QJsonObject evaluationJson(const EvaluationOutcome &e, bool withCurves)
     o.insert(QLatin1String("dataset_id"), e.datasetId);
     o.insert(QLatin1String("dataset_name"), e.datasetName);
     o.insert(QLatin1String("samples"), double(e.samples));
-    o.insert(QLatin1String("classes"), QJsonArray::fromStringList(e.classes));
     if (e.created.isValid())
         o.insert(QLatin1String("created"), e.created.toString(Qt::ISODateWithMs));
+    if (e.regression)
+        return o;
+    o.insert(QLatin1String("classes"), QJsonArray::fromStringList(e.classes));
     if (e.scores)
         o.insert(QLatin1String("scores"), e.scores->toJson(withCurves));
     else
@@ -135,6 +175,8 @@ QJsonObject evaluationJson(const EvaluationOutcome &e, bool withCurves)
 
 QJsonObject storedMetricsJson(const EvaluationOutcome &e)
 {
+    if (e.regression)
+        return regressionJson(e);
     QJsonObject json = e.metrics.toJson();
     json.insert(QLatin1String("classes"), QJsonArray::fromStringList(e.classes));
     json.insert(QLatin1String("samples"), double(e.samples));

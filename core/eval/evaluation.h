@@ -4,6 +4,7 @@
 // project's predictions, so nothing here needs the model again.
 #include "common/result.h"
 #include "eval/metrics.h"
+#include "eval/regressionmetrics.h"
 #include "eval/scoremetrics.h"
 #include "project/projectstore.h"
 
@@ -23,7 +24,12 @@ struct EvaluationOutcome
     qint64 datasetId = 0;     // the dataset evaluated (may differ from the model's own)
     QString datasetName;
     qint64 samples = 0;
-    ClassificationMetrics metrics;
+    ClassificationMetrics metrics;       // classification models
+    // Regression models (task "regression"): MAE, RMSE, R² of predictedValue vs targetValue; the
+    // classification fields are then empty.
+    bool regression = false;
+    RegressionMetrics regressionMetrics;
+    QString targetName;
     // From softmax probabilities: top-k, log loss, ROC/PR, calibration. Empty when they could not
     // be computed (e.g. fewer than 2 classes), with the reason in scoresError.
     std::optional<ScoreMetrics> scores;
@@ -44,6 +50,11 @@ struct EvaluationOutcome
 // sample); rows whose scores are not one per class leave the score metrics out, with the reason.
 Result<EvaluationOutcome> evaluationFromPredictions(const QStringList &classes,
                                                     const QVector<PredictionRecord> &predictions);
+
+// Regression metrics of `predictions` (targetValue vs predictedValue). Fails on no samples or a
+// non-finite value (naming the sample).
+Result<EvaluationOutcome> regressionEvaluationFromPredictions(const QString &targetName,
+                                                              const QVector<PredictionRecord> &predictions);
 
 // A stored evaluation with its predictions, model name and classes.
 Result<EvaluationOutcome> loadEvaluation(const ProjectStore &store, qint64 evaluationId);

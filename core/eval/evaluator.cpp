@@ -73,6 +73,16 @@ Result<EvaluationOutcome> evaluateModel(const QString &projectPath, qint64 model
             return R::failure(other.error());
         dataset = other.value();
     }
+    const bool regression = loaded->dataset.isRegression();
+    if (regression != dataset.isRegression())
+        return R::failure(QStringLiteral("cannot evaluate model version %1 on %2: %3")
+                              .arg(modelVersionId)
+                              .arg(describe(dataset),
+                                   regression ? QStringLiteral("the model predicts '%1' (regression) and the dataset has classes")
+                                                    .arg(loaded->dataset.targetName)
+                                              : QStringLiteral("the model is a classifier and the dataset is a regression "
+                                                               "dataset (target '%1')")
+                                                    .arg(dataset.targetName)));
     auto mapping = checkDatasetCompatible(loaded->dataset, dataset);
     if (!mapping)
         return R::failure(QStringLiteral("cannot evaluate model version %1 on %2: %3")
@@ -119,6 +129,22 @@ Result<EvaluationOutcome> evaluateModel(const QString &projectPath, qint64 model
                     return R::failure(QStringLiteral("evaluation cancelled"));
                 const qint64 end = std::min(start + chunk, data.size());
                 const torch::Tensor logits = loaded->module->forward(data.images.slice(0, start, end));
+                if (regression) {
+                    const torch::Tensor values = logits.reshape({-1}).to(torch::kDouble).contiguous();
+                    const torch::Tensor targets = data.targets.slice(0, start, end).to(torch::kDouble).contiguous();
+                    for (int64_t i = 0; i < values.size(0); ++i) {
+                        const SampleRecord &s = samples.at(done + i);
+                        PredictionRecord r;
+                        r.sampleId = s.id;
+                        r.sample = s.path;
+                        r.targetValue = targets.data_ptr<double>()[i];
+                        r.predictedValue = values.data_ptr<double>()[i];
+                        predictions.append(std::move(r));
+                    }
+                    done += end - start;
+                    report(progress, done, n, QStringLiteral("evaluate"));
+                    continue;
+                }
                 const torch::Tensor pred = logits.argmax(1);
                 const auto p = pred.accessor<int64_t, 1>();
                 const torch::Tensor t = data.labels.slice(0, start, end);
@@ -150,7 +176,8 @@ Result<EvaluationOutcome> evaluateModel(const QString &projectPath, qint64 model
     } catch (const std::exception &e) {
         return R::failure(QStringLiteral("evaluating model version %1: %2").arg(modelVersionId).arg(describeException(e)));
     }
-    auto computed = evaluationFromPredictions(classes, predictions);
+    auto computed = regression ? regressionEvaluationFromPredictions(loaded->dataset.targetName, predictions)
+                               : evaluationFromPredictions(classes, predictions);
     if (!computed)
         return R::failure(QStringLiteral("evaluating model version %1: %2").arg(modelVersionId).arg(computed.error()));
     EvaluationOutcome out = std::move(computed).value();
@@ -165,6 +192,7 @@ Result<EvaluationOutcome> evaluateModel(const QString &projectPath, qint64 model
     info.modelVersionId = modelVersionId;
     info.datasetId = dataset.id;
     info.split = scope;
+    info.regression = regression;
     info.accuracy = out.metrics.accuracy;
     info.macroF1 = out.metrics.macroF1;
     info.metricsJson = QString::fromUtf8(QJsonDocument(storedMetricsJson(out)).toJson(QJsonDocument::Compact));

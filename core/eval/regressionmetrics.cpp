@@ -40,7 +40,7 @@ Result<RegressionMetrics> computeRegressionMetrics(const QVector<double> &truth,
 
 QJsonObject RegressionMetrics::toJson() const
 {
-    QJsonObject json{{"mae", mae}, {"rmse", rmse}};
+    QJsonObject json{{"mae", mae}, {"mse", rmse * rmse}, {"rmse", rmse}};
     json.insert(QLatin1String("r2"), r2 ? QJsonValue(*r2) : QJsonValue(QJsonValue::Null));
     if (!r2)
         json.insert(QLatin1String("r2_undefined"), r2Undefined);

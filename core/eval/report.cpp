@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 
+#include <algorithm>
 #include <cmath>
 
 namespace lepton {
@@ -147,6 +148,14 @@ QString chartsHtml(const EvaluationOutcome &e)
 
 QByteArray predictionsCsv(const EvaluationOutcome &e)
 {
+    if (e.regression) {
+        QByteArray csv = "sample,target,predicted,residual\n";
+        for (const PredictionRecord &p : e.predictions)
+            csv += csvField(p.sample) + ',' + QByteArray::number(p.targetValue, 'g', 17) + ','
+                   + QByteArray::number(p.predictedValue, 'g', 17) + ','
+                   + QByteArray::number(p.predictedValue - p.targetValue, 'g', 17) + '\n';
+        return csv;
+    }
     QByteArray csv = "sample,true,pred";
     for (int c = 0; c < e.classes.size(); ++c)
         csv += ",score_" + QByteArray::number(c);
@@ -228,6 +237,42 @@ Status writeMetricsJson(const EvaluationOutcome &e, const QString &path)
                     QStringLiteral("metrics JSON"));
 }
 
+namespace {
+
+// Regression: MAE, RMSE, R², the predicted-vs-true chart and the largest errors.
+QString regressionHtml(const EvaluationOutcome &e)
+{
+    const RegressionMetrics &m = e.regressionMetrics;
+    QString h = QStringLiteral("<h2>Summary</h2>\n<table>\n");
+    h += row(QStringLiteral("Mean absolute error"), fmt(m.mae));
+    h += row(QStringLiteral("Root mean squared error"), fmt(m.rmse));
+    h += row(QStringLiteral("Mean squared error"), fmt(m.rmse * m.rmse));
+    h += row(QStringLiteral("R²"), m.r2 ? fmt(*m.r2) : m.r2Undefined);
+    h += QStringLiteral("</table>\n<h2>Charts</h2>\n<div class=\"charts\">\n");
+    QVector<double> targets, predicted;
+    for (const PredictionRecord &p : e.predictions) {
+        targets.append(p.targetValue);
+        predicted.append(p.predictedValue);
+    }
+    h += svgImage(predictedVsTrueSvg(targets, predicted, e.targetName), QStringLiteral("Predicted vs true"));
+    h += QStringLiteral("</div>\n");
+    QVector<PredictionRecord> worst = e.predictions;
+    std::sort(worst.begin(), worst.end(), [](const PredictionRecord &a, const PredictionRecord &b) {
+        return std::abs(a.predictedValue - a.targetValue) > std::abs(b.predictedValue - b.targetValue);
+    });
+    worst.resize(std::min<qsizetype>(worst.size(), 20));
+    h += QStringLiteral("<h2>Largest errors</h2>\n<table>\n<tr><th>Sample</th><th>Target</th><th>Predicted</th>"
+                        "<th>Error</th></tr>\n");
+    for (const PredictionRecord &p : worst)
+        h += QStringLiteral("<tr><th>%1</th><td>%2</td><td>%3</td><td>%4</td></tr>\n")
+                 .arg(p.sample.toHtmlEscaped(), fmt(p.targetValue), fmt(p.predictedValue),
+                      fmt(p.predictedValue - p.targetValue));
+    h += QStringLiteral("</table>\n");
+    return h;
+}
+
+} // namespace
+
 QString htmlReport(const EvaluationOutcome &e)
 {
     const ClassificationMetrics &m = e.metrics;
@@ -245,10 +290,18 @@ QString htmlReport(const EvaluationOutcome &e)
                                       : QStringLiteral("the <b>%1</b> split").arg(splitName(e.split));
     const QString dataset = e.datasetName.isEmpty() ? QString()
                                                     : QStringLiteral(" of dataset #%1 '%2'").arg(e.datasetId).arg(e.datasetName.toHtmlEscaped());
-    h += QStringLiteral("<h1>Evaluation #%1</h1>\n<p>%2 on %3%4: %5 samples, %6 classes%7.</p>\n")
-             .arg(e.evaluationId).arg(model.toHtmlEscaped(), scope, dataset).arg(e.samples).arg(e.classes.size())
+    const QString what = e.regression ? QStringLiteral("regression of '%1'").arg(e.targetName.toHtmlEscaped())
+                                      : QStringLiteral("%1 classes").arg(e.classes.size());
+    h += QStringLiteral("<h1>Evaluation #%1</h1>\n<p>%2 on %3%4: %5 samples, %6%7.</p>\n")
+             .arg(e.evaluationId).arg(model.toHtmlEscaped(), scope, dataset).arg(e.samples).arg(what)
              .arg(e.created.isValid() ? QStringLiteral(", evaluated %1 UTC").arg(e.created.toUTC().toString(Qt::ISODate))
                                       : QString());
+    if (e.regression) {
+        h += regressionHtml(e);
+        h += QStringLiteral("<p style=\"color:#777\">Written by Lepton Workbench %1.</p>\n</body></html>\n")
+                 .arg(QStringLiteral(LEPTON_VERSION));
+        return h;
+    }
     h += QStringLiteral("<h2>Summary</h2>\n<table>\n");
     h += row(QStringLiteral("Accuracy"), fmt(m.accuracy));
     h += row(QStringLiteral("Balanced accuracy"), fmt(m.balancedAccuracy));

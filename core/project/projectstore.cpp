@@ -5,6 +5,8 @@
 #include <QAtomicInteger>
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QFileInfo>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -225,7 +227,7 @@ Result<qint64> ProjectStore::addDataset(const DatasetInfo &info, const QVector<S
         return Result<qint64>::failure(db.lastError().text());
     QSqlQuery q(db);
     q.prepare(QStringLiteral("INSERT INTO datasets (name, source, kind, channels, height, width, "
-                             "split_seed, created) VALUES (?,?,?,?,?,?,?,?)"));
+                             "split_seed, created, task, target_name) VALUES (?,?,?,?,?,?,?,?,?,?)"));
     q.addBindValue(info.name);
     q.addBindValue(info.source);
     q.addBindValue(info.kind);
@@ -234,6 +236,8 @@ Result<qint64> ProjectStore::addDataset(const DatasetInfo &info, const QVector<S
     q.addBindValue(info.width);
     q.addBindValue(info.splitSeed);
     q.addBindValue(now());
+    q.addBindValue(info.task);
+    q.addBindValue(info.isRegression() ? QVariant(info.targetName) : QVariant());
     if (!d->exec(q, &error)) {
         db.rollback();
         return Result<qint64>::failure(error);
@@ -249,8 +253,8 @@ Result<qint64> ProjectStore::addDataset(const DatasetInfo &info, const QVector<S
             return Result<qint64>::failure(error);
         }
     }
-    q.prepare(QStringLiteral("INSERT INTO samples (dataset_id, path, label, split, hash, pixels) "
-                             "VALUES (?,?,?,?,?,?)"));
+    q.prepare(QStringLiteral("INSERT INTO samples (dataset_id, path, label, split, hash, pixels, target) "
+                             "VALUES (?,?,?,?,?,?,?)"));
     for (const SampleRecord &s : samples) {
         q.addBindValue(id);
         q.addBindValue(s.path);
@@ -258,6 +262,7 @@ Result<qint64> ProjectStore::addDataset(const DatasetInfo &info, const QVector<S
         q.addBindValue(int(s.split));
         q.addBindValue(QString::fromLatin1(s.hash));
         q.addBindValue(s.pixels);
+        q.addBindValue(info.isRegression() ? QVariant(s.target) : QVariant());
         if (!d->exec(q, &error)) {
             db.rollback();
             return Result<qint64>::failure(error);
@@ -282,6 +287,9 @@ DatasetInfo readDataset(const QSqlQuery &q)
     info.width = q.value(6).toInt();
     info.splitSeed = q.value(7).toUInt();
     info.created = parseTime(q.value(8));
+    if (!q.value(9).isNull())
+        info.task = q.value(9).toString();
+    info.targetName = q.value(10).toString();
     return info;
 }
 
@@ -311,7 +319,7 @@ Result<DatasetInfo> ProjectStore::dataset(qint64 id) const
 {
     QSqlQuery q(d->db());
     q.prepare(QStringLiteral("SELECT id, name, source, kind, channels, height, width, split_seed, "
-                             "created FROM datasets WHERE id = ?"));
+                             "created, task, target_name FROM datasets WHERE id = ?"));
     q.addBindValue(id);
     QString error;
     if (!d->exec(q, &error))
@@ -348,7 +356,7 @@ Result<QVector<SampleRecord>> ProjectStore::samples(qint64 datasetId, std::optio
 {
     QSqlQuery q(d->db());
     q.setForwardOnly(true);
-    QString sql = QStringLiteral("SELECT id, path, label, split, hash%1 FROM samples WHERE dataset_id = ?")
+    QString sql = QStringLiteral("SELECT id, path, label, split, hash, target%1 FROM samples WHERE dataset_id = ?")
                       .arg(withPixels ? QStringLiteral(", pixels") : QString());
     if (split)
         sql += QStringLiteral(" AND split = ?");
@@ -370,8 +378,9 @@ Result<QVector<SampleRecord>> ProjectStore::samples(qint64 datasetId, std::optio
         s.label = q.value(2).toInt();
         s.split = Split(q.value(3).toInt());
         s.hash = q.value(4).toString().toLatin1();
+        s.target = q.value(5).toDouble();
         if (withPixels)
-            s.pixels = q.value(5).toByteArray();
+            s.pixels = q.value(6).toByteArray();
         out.append(std::move(s));
     }
     return out;
@@ -526,12 +535,13 @@ Status ProjectStore::recordEpoch(qint64 runId, const EpochRecord &e, const Epoch
     QSqlQuery q(db);
     QString error;
     q.prepare(QStringLiteral("INSERT OR REPLACE INTO epochs (run_id, epoch, train_loss, train_acc, val_loss, "
-                             "val_acc, seconds, train_f1, val_f1, learning_rate, batch_losses, batch_lrs) "
-                             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"));
+                             "val_acc, seconds, train_f1, val_f1, learning_rate, batch_losses, batch_lrs, "
+                             "train_mae, val_mae, train_r2, val_r2) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
     for (const QVariant &v : {QVariant(runId), QVariant(e.epoch), QVariant(e.trainLoss), QVariant(e.trainAccuracy),
                               QVariant(e.valLoss), QVariant(e.valAccuracy), QVariant(e.seconds), QVariant(e.trainF1),
                               QVariant(e.valF1), QVariant(e.learningRate), QVariant(floatBlob(e.batchLosses)),
-                              QVariant(floatBlob(e.batchLearningRates))})
+                              QVariant(floatBlob(e.batchLearningRates)), QVariant(e.trainMae),
+                              QVariant(e.valMae), QVariant(e.trainR2), QVariant(e.valR2)})
         q.addBindValue(v);
     bool ok = d->exec(q, &error);
     if (ok) {
@@ -710,7 +720,8 @@ Result<QVector<EpochRecord>> ProjectStore::epochs(qint64 runId) const
 {
     QSqlQuery q(d->db());
     q.prepare(QStringLiteral("SELECT epoch, train_loss, train_acc, val_loss, val_acc, seconds, train_f1, val_f1, "
-                             "learning_rate, batch_losses, batch_lrs FROM epochs WHERE run_id = ? ORDER BY epoch"));
+                             "learning_rate, batch_losses, batch_lrs, train_mae, val_mae, train_r2, val_r2 "
+                             "FROM epochs WHERE run_id = ? ORDER BY epoch"));
     q.addBindValue(runId);
     QString error;
     if (!d->exec(q, &error))
@@ -729,6 +740,10 @@ Result<QVector<EpochRecord>> ProjectStore::epochs(qint64 runId) const
         e.learningRate = q.value(8).toDouble();
         e.batchLosses = blobFloats(q.value(9));
         e.batchLearningRates = blobFloats(q.value(10));
+        e.trainMae = q.value(11).toDouble();
+        e.valMae = q.value(12).toDouble();
+        e.trainR2 = q.value(13).toDouble();
+        e.valR2 = q.value(14).toDouble();
         out.append(e);
     }
     return out;
@@ -842,8 +857,8 @@ Result<qint64> ProjectStore::addEvaluation(const EvaluationInfo &info)
                              "metrics_json, created, dataset_id) VALUES (?,?,?,?,?,?,?)"));
     q.addBindValue(info.modelVersionId);
     q.addBindValue(info.split);
-    q.addBindValue(info.accuracy);
-    q.addBindValue(info.macroF1);
+    q.addBindValue(info.regression ? QVariant() : QVariant(info.accuracy));
+    q.addBindValue(info.regression ? QVariant() : QVariant(info.macroF1));
     q.addBindValue(info.metricsJson);
     q.addBindValue(now());
     q.addBindValue(info.datasetId > 0 ? QVariant(info.datasetId) : QVariant(QMetaType(QMetaType::LongLong)));
@@ -872,6 +887,9 @@ Result<QVector<EvaluationInfo>> ProjectStore::evaluations() const
         e.metricsJson = q.value(5).toString();
         e.created = parseTime(q.value(6));
         e.datasetId = q.value(7).toLongLong();
+        e.regression = q.value(3).isNull()
+                       && QJsonDocument::fromJson(e.metricsJson.toUtf8()).object().value(QLatin1String("task"))
+                              == QLatin1String("regression");
         out.append(e);
     }
     return out;
@@ -919,7 +937,7 @@ Result<qint64> ProjectStore::addEvaluation(const EvaluationInfo &info, const QVe
     }
     QSqlQuery q(db);
     q.prepare(QStringLiteral("INSERT INTO evaluation_predictions (evaluation_id, row, sample_id, sample, "
-                             "true_label, predicted, scores) VALUES (?,?,?,?,?,?,?)"));
+                             "true_label, predicted, scores, target, predicted_value) VALUES (?,?,?,?,?,?,?,?,?)"));
     QString error;
     for (qsizetype row = 0; row < predictions.size(); ++row) {
         const PredictionRecord &p = predictions[row];
@@ -930,6 +948,8 @@ Result<qint64> ProjectStore::addEvaluation(const EvaluationInfo &info, const QVe
         q.addBindValue(p.truth);
         q.addBindValue(p.predicted);
         q.addBindValue(packScores(p.scores));
+        q.addBindValue(p.targetValue);
+        q.addBindValue(p.predictedValue);
         if (!d->exec(q, &error)) {
             db.rollback();
             return Result<qint64>::failure(error);
@@ -959,8 +979,10 @@ Result<QVector<PredictionRecord>> ProjectStore::predictions(qint64 evaluationId)
         return out;
     QSqlQuery q(d->db());
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT sample_id, sample, true_label, predicted, scores FROM "
-                             "evaluation_predictions WHERE evaluation_id = ? ORDER BY row"));
+    const bool regressionColumns = d->schemaVersion >= 6;
+    q.prepare(QStringLiteral("SELECT sample_id, sample, true_label, predicted, scores%1 FROM "
+                             "evaluation_predictions WHERE evaluation_id = ? ORDER BY row")
+                  .arg(regressionColumns ? QStringLiteral(", target, predicted_value") : QString()));
     q.addBindValue(evaluationId);
     QString error;
     if (!d->exec(q, &error))
@@ -972,6 +994,10 @@ Result<QVector<PredictionRecord>> ProjectStore::predictions(qint64 evaluationId)
         p.truth = q.value(2).toInt();
         p.predicted = q.value(3).toInt();
         p.scores = unpackScores(q.value(4).toByteArray());
+        if (regressionColumns) {
+            p.targetValue = q.value(5).toDouble();
+            p.predictedValue = q.value(6).toDouble();
+        }
         out.append(std::move(p));
     }
     return out;

@@ -22,12 +22,14 @@ struct PredictionRecord
     int truth = 0;
     int predicted = 0;
     QVector<double> scores;
+    double targetValue = 0;      // regression evaluations: the sample's target and the prediction
+    double predictedValue = 0;
 };
 
 class ProjectStore
 {
 public:
-    static constexpr int SchemaVersion = 5;
+    static constexpr int SchemaVersion = 6;
 
     // Creates a new project file (fails if the file exists) or opens an existing one.
     static Result<std::shared_ptr<ProjectStore>> create(const QString &path);

@@ -17,7 +17,9 @@ struct DatasetInfo
     qint64 id = 0;
     QString name;
     QString source;   // file or folder it was imported from
-    QString kind;     // "digit-sheet" | "image-folder"
+    QString kind;     // "digit-sheet" | "image-folder" | "image-split-folders" | "tabular" | "path-list"
+    QString task = QStringLiteral("classification");   // or "regression": one float target per sample
+    QString targetName;   // regression: the target column's name (classes is then empty)
     int channels = 1;
     int height = 0;
     int width = 0;
@@ -27,13 +29,17 @@ struct DatasetInfo
     quint32 splitSeed = 0;
     QDateTime created;
     int sampleCount() const { return splitCounts[0] + splitCounts[1] + splitCounts[2]; }
+    bool isRegression() const { return task == QLatin1String("regression"); }
+    // What a model for this dataset outputs: one score per class, or one value (regression).
+    int outputCount() const { return isRegression() ? 1 : int(classes.size()); }
 };
 
 struct SampleRecord
 {
     qint64 id = 0;
     QString path;       // origin: file path, or "digits.png#r12c40" for sheet cells
-    int label = 0;
+    int label = 0;      // class index (classification datasets; 0 for regression)
+    double target = 0;  // regression datasets: the value to predict
     Split split = Split::Train;
     QByteArray hash;    // SHA-256 (hex) of the source bytes / cell pixels
     QByteArray pixels;  // uint8, C*H*W, already resized to the dataset's input size
@@ -90,6 +96,8 @@ struct EpochRecord
     double seconds = 0;
     double trainF1 = 0, valF1 = 0;        // macro F1
     double learningRate = 0;              // at the epoch's last batch
+    // Regression runs (accuracy and F1 are then 0): mean absolute error and R² per split.
+    double trainMae = 0, valMae = 0, trainR2 = 0, valR2 = 0;
     QVector<float> batchLosses;           // per batch, in order
     QVector<float> batchLearningRates;
 };
@@ -114,6 +122,8 @@ struct EvaluationInfo
     QString split;          // train | validation | test | all
     double accuracy = 0;
     double macroF1 = 0;
+    bool regression = false;   // a regression model's evaluation: accuracy and F1 are not stored
+                               // (NULL); metricsJson holds MAE, RMSE and R²
     QString metricsJson;
     QDateTime created;
 };

@@ -81,6 +81,21 @@ const char *const kVersion5[] = {
     " ON DELETE CASCADE, pipeline_json TEXT NOT NULL, updated TEXT)",
 };
 
+// Version 6: regression. A dataset's task ("classification" | "regression") and target column
+// name; one float target per sample; per-epoch MAE and R² of regression runs; the target and the
+// prediction of each sample of a regression evaluation.
+const char *const kVersion6[] = {
+    "ALTER TABLE datasets ADD COLUMN task TEXT",
+    "ALTER TABLE datasets ADD COLUMN target_name TEXT",
+    "ALTER TABLE samples ADD COLUMN target REAL",
+    "ALTER TABLE epochs ADD COLUMN train_mae REAL",
+    "ALTER TABLE epochs ADD COLUMN val_mae REAL",
+    "ALTER TABLE epochs ADD COLUMN train_r2 REAL",
+    "ALTER TABLE epochs ADD COLUMN val_r2 REAL",
+    "ALTER TABLE evaluation_predictions ADD COLUMN target REAL",
+    "ALTER TABLE evaluation_predictions ADD COLUMN predicted_value REAL",
+};
+
 template <size_t N>
 QString runAll(QSqlDatabase &db, const char *const (&statements)[N])
 {
@@ -100,6 +115,7 @@ QString applyMigration(QSqlDatabase &db, int version)
     case 3: return runAll(db, kVersion3);
     case 4: return runAll(db, kVersion4);
     case 5: return runAll(db, kVersion5);
+    case 6: return runAll(db, kVersion6);
     default: return QStringLiteral("no migration to schema version %1").arg(version);
     }
 }

@@ -182,7 +182,7 @@ QJsonObject SweepSpec::toJson() const
 QVector<SweepTrial> SweepOutcome::sortedTrials() const
 {
     QVector<SweepTrial> sorted = trials;
-    const bool maximize = monitor != QLatin1String("val_loss");
+    const bool maximize = monitorMaximizes(monitor);
     std::stable_sort(sorted.begin(), sorted.end(), [&](const SweepTrial &a, const SweepTrial &b) {
         const bool aDone = a.bestEpoch > 0, bDone = b.bestEpoch > 0;
         if (aDone != bDone)

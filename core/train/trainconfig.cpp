@@ -8,7 +8,7 @@ namespace {
 
 const QStringList kOptimizers{"sgd", "adam", "adamw"};
 const QStringList kSchedules{"constant", "step", "cosine", "onecycle", "plateau"};
-const QStringList kMonitors{"val_loss", "val_accuracy", "val_macro_f1"};
+const QStringList kMonitors{"val_loss", "val_accuracy", "val_macro_f1", "val_mae", "val_r2"};
 
 } // namespace
 
@@ -75,6 +75,16 @@ Result<TrainConfig> TrainConfig::fromJson(const QJsonObject &json)
     if (const QString bad = c.validate(); !bad.isEmpty())
         return Result<TrainConfig>::failure(bad);
     return c;
+}
+
+bool monitorMaximizes(const QString &monitor)
+{
+    return monitor != QLatin1String("val_loss") && monitor != QLatin1String("val_mae");
+}
+
+bool TrainConfig::monitorMaximizes() const
+{
+    return lepton::monitorMaximizes(monitor);
 }
 
 QString TrainConfig::validate() const

@@ -44,6 +44,8 @@ struct Session
     std::shared_ptr<GraphModuleImpl> module;
     std::unique_ptr<torch::optim::Optimizer> optimizer;
     torch::Tensor classWeights;
+    bool regression = false;             // dataset task "regression": MSE on one output
+    double targetVariance = 1;           // regression: of the training targets (the loss is divided by it)
     AugmentationPipeline augmentation;   // the dataset's; random ops make train batches augmented
 };
 
@@ -82,12 +84,32 @@ Result<Session> prepare(const QString &projectPath, qint64 datasetId, qint64 arc
                               .arg(arch->name, analysis.inputShape.toString(), s.dataset.name,
                                    expectedInput.toString()));
     const int classes = s.dataset.classes.size();
-    if (analysis.outputShape.dims.value(0) != classes)
+    s.regression = s.dataset.isRegression();
+    const bool regressionMonitor = config.monitor == QLatin1String("val_mae") || config.monitor == QLatin1String("val_r2");
+    if (s.regression) {
+        if (analysis.outputShape.dims != QVector<qint64>{1})
+            return S::failure(QStringLiteral("architecture '%1' outputs %2; dataset '%3' is a regression dataset (target "
+                                             "'%4') and needs exactly one output value (end with a Linear of 1 unit)")
+                                  .arg(arch->name, analysis.outputShape.toString(), s.dataset.name, s.dataset.targetName));
+        if (!config.classWeights.isEmpty() || config.labelSmoothing > 0)
+            return S::failure(QStringLiteral("class weights and label smoothing apply to classification; dataset '%1' "
+                                             "is a regression dataset (MSE loss)")
+                                  .arg(s.dataset.name));
+        if (config.monitor == QLatin1String("val_accuracy") || config.monitor == QLatin1String("val_macro_f1"))
+            return S::failure(QStringLiteral("%1 is a classification metric; dataset '%2' is a regression dataset: "
+                                             "monitor val_loss, val_mae or val_r2")
+                                  .arg(config.monitor, s.dataset.name));
+    } else if (regressionMonitor) {
+        return S::failure(QStringLiteral("%1 is a regression metric; dataset '%2' has classes: monitor val_loss, "
+                                         "val_accuracy or val_macro_f1")
+                              .arg(config.monitor, s.dataset.name));
+    } else if (analysis.outputShape.dims.value(0) != classes) {
         return S::failure(QStringLiteral("architecture '%1' outputs %2 scores, dataset '%3' has %4 classes")
                               .arg(arch->name)
                               .arg(analysis.outputShape.dims.value(0))
                               .arg(s.dataset.name)
                               .arg(classes));
+    }
     if (!config.classWeights.isEmpty() && config.classWeights.size() != classes)
         return S::failure(QStringLiteral("%1 class weights given, dataset '%2' has %3 classes")
                               .arg(config.classWeights.size())
@@ -124,6 +146,16 @@ Result<Session> prepare(const QString &projectPath, qint64 datasetId, qint64 arc
         if (const AugmentOp *norm = s.augmentation.normalization())
             if (auto st = s.module->setInputNormalization(norm->mean, norm->std); !st)
                 return S::failure(QStringLiteral("normalization of dataset '%1': %2").arg(s.dataset.name, st.error()));
+        if (s.regression) {
+            // The model predicts raw · std + mean of the training targets (see setOutputScaling);
+            // a constant target gets std 1.
+            const double mean = s.train.targets.mean().item<double>();
+            const double std = s.train.targets.std(/*unbiased=*/false).item<double>();
+            const double scale = std > 1e-12 ? std : 1.0;
+            s.targetVariance = scale * scale;
+            if (auto st = s.module->setOutputScaling(mean, scale); !st)
+                return S::failure(QStringLiteral("targets of dataset '%1': %2").arg(s.dataset.name, st.error()));
+        }
         s.optimizer = makeOptimizer(config, s.module->parameters());
         if (!config.classWeights.isEmpty()) {
             std::vector<float> w(config.classWeights.begin(), config.classWeights.end());
@@ -141,7 +173,28 @@ Result<Session> prepare(const QString &projectPath, qint64 datasetId, qint64 arc
 struct SplitScore
 {
     double loss = 0, accuracy = 0, f1 = 0;
+    double mae = 0, r2 = 0;   // regression
 };
+
+// Regression: MSE (the loss), MAE and R² over a whole split.
+SplitScore evaluateRegressionSplit(GraphModuleImpl &module, const SplitTensors &data)
+{
+    if (data.size() == 0)
+        return {};
+    torch::NoGradGuard noGrad;
+    module.eval();
+    RegressionCounter counter;
+    constexpr qint64 chunk = 1024;
+    for (qint64 start = 0; start < data.size(); start += chunk) {
+        const qint64 end = std::min(start + chunk, data.size());
+        counter.add(module.forward(data.images.slice(0, start, end)), data.targets.slice(0, start, end));
+    }
+    SplitScore score;
+    score.loss = counter.mse();
+    score.mae = counter.mae();
+    score.r2 = counter.r2();
+    return score;
+}
 
 // Plain (unweighted, unsmoothed) cross-entropy, accuracy and macro F1 over a whole split.
 SplitScore evaluateSplit(GraphModuleImpl &module, const SplitTensors &data, int classes)
@@ -187,6 +240,10 @@ double monitoredValue(const TrainConfig &c, const SplitScore &val)
         return val.accuracy;
     if (c.monitor == QLatin1String("val_macro_f1"))
         return val.f1;
+    if (c.monitor == QLatin1String("val_mae"))
+        return val.mae;
+    if (c.monitor == QLatin1String("val_r2"))
+        return val.r2;
     return val.loss;
 }
 
@@ -241,6 +298,7 @@ R runEpochs(Session &s, qint64 runId, int firstEpoch, const QJsonObject &resumed
             double lossSum = 0;
             qint64 correct = 0;
             F1Counter f1(classes);
+            RegressionCounter regression;
             EpochRecord rec;
             rec.epoch = epoch;
             for (int b = 0; b < batches; ++b) {
@@ -253,12 +311,19 @@ R runEpochs(Session &s, qint64 runId, int firstEpoch, const QJsonObject &resumed
                 torch::Tensor x = s.train.images.index_select(0, idx);
                 if (s.augmentation.hasRandomOps())
                     augmentBatch(s.augmentation, x, idx, seed);
-                const torch::Tensor y = s.train.labels.index_select(0, idx);
                 const double lr = schedule.rateAt(qint64(epoch - 1) * batches + b);
                 s.optimizer->zero_grad();
                 const torch::Tensor logits = module.forward(x);
-                const torch::Tensor loss = classificationLoss(logits, y, config, s.classWeights);
-                optimizationStep(*s.optimizer, loss, lr, config.clipNorm);
+                torch::Tensor y, loss;
+                if (s.regression) {
+                    y = s.train.targets.index_select(0, idx);
+                    loss = regressionLoss(logits, y);   // MSE in the target's units
+                    optimizationStep(*s.optimizer, loss / s.targetVariance, lr, config.clipNorm);
+                } else {
+                    y = s.train.labels.index_select(0, idx);
+                    loss = classificationLoss(logits, y, config, s.classWeights);
+                    optimizationStep(*s.optimizer, loss, lr, config.clipNorm);
+                }
                 const double l = loss.item<double>();
                 if (!std::isfinite(l))
                     return failRun(QStringLiteral("run %1: the loss became %2 at epoch %3, batch %4 (learning rate "
@@ -269,9 +334,13 @@ R runEpochs(Session &s, qint64 runId, int firstEpoch, const QJsonObject &resumed
                                        .arg(b + 1)
                                        .arg(lr));
                 lossSum += l * double(idx.size(0));
-                const torch::Tensor predicted = logits.detach().argmax(1);
-                correct += predicted.eq(y).sum().item<int64_t>();
-                f1.add(predicted, y);
+                if (s.regression) {
+                    regression.add(logits, y);
+                } else {
+                    const torch::Tensor predicted = logits.detach().argmax(1);
+                    correct += predicted.eq(y).sum().item<int64_t>();
+                    f1.add(predicted, y);
+                }
                 samples += idx.size(0);
                 rec.batchLosses.append(float(l));
                 rec.batchLearningRates.append(float(lr));
@@ -281,13 +350,20 @@ R runEpochs(Session &s, qint64 runId, int firstEpoch, const QJsonObject &resumed
             }
             if (outcome.cancelled)
                 break;   // the epoch in flight is not recorded
-            const SplitScore val = evaluateSplit(module, s.val, classes);
+            const SplitScore val = s.regression ? evaluateRegressionSplit(module, s.val)
+                                                : evaluateSplit(module, s.val, classes);
             rec.trainLoss = lossSum / double(n);
-            rec.trainAccuracy = double(correct) / double(n);
-            rec.trainF1 = f1.macroF1();
+            rec.trainAccuracy = s.regression ? 0.0 : double(correct) / double(n);
+            rec.trainF1 = s.regression ? 0.0 : f1.macroF1();
             rec.valLoss = val.loss;
             rec.valAccuracy = val.accuracy;
             rec.valF1 = val.f1;
+            if (s.regression) {
+                rec.trainMae = regression.mae();
+                rec.trainR2 = regression.r2();
+                rec.valMae = val.mae;
+                rec.valR2 = val.r2;
+            }
             const double metric = monitoredValue(config, val);
             if (hasValidation)
                 monitor.update(epoch, metric);
@@ -315,6 +391,11 @@ R runEpochs(Session &s, qint64 runId, int firstEpoch, const QJsonObject &resumed
             m.valLoss = rec.valLoss;
             m.valAccuracy = rec.valAccuracy;
             m.valF1 = rec.valF1;
+            m.regression = s.regression;
+            m.trainMae = rec.trainMae;
+            m.valMae = rec.valMae;
+            m.trainR2 = rec.trainR2;
+            m.valR2 = rec.valR2;
             m.learningRate = rec.learningRate;
             m.seconds = rec.seconds;
             m.bestEpoch = monitor.bestEpoch();

@@ -30,8 +30,9 @@ struct TrainConfig
     double clipNorm = 0;          // clip the gradient's global L2 norm to this (0: off)
     double labelSmoothing = 0;    // cross-entropy label smoothing in [0, 1)
     QVector<double> classWeights; // cross-entropy class weights (empty: all 1)
-    QString monitor = "val_loss"; // val_loss | val_accuracy | val_macro_f1: best checkpoint,
-                                  // plateau schedule and early stopping follow it
+    QString monitor = "val_loss"; // val_loss | val_accuracy | val_macro_f1 (classification) |
+                                  // val_mae | val_r2 (regression): best checkpoint, plateau
+                                  // schedule and early stopping follow it
     int patience = 0;             // early stopping after this many epochs without improvement (0: off)
     quint64 seed = 42;
     qint64 initModelVersion = 0;  // start from this model version's weights (matched by name and
@@ -40,8 +41,11 @@ struct TrainConfig
     QJsonObject toJson() const;
     static Result<TrainConfig> fromJson(const QJsonObject &json);
     QString validate() const;      // empty when valid, else what is wrong
-    bool monitorMaximizes() const { return monitor != QLatin1String("val_loss"); }
+    bool monitorMaximizes() const;
 };
+
+// True for the metrics where higher is better (accuracy, macro F1, R²).
+bool monitorMaximizes(const QString &monitor);
 
 struct BatchProgress
 {
@@ -58,6 +62,8 @@ struct EpochMetrics
     int epoch = 0;
     double trainLoss = 0, trainAccuracy = 0, trainF1 = 0;
     double valLoss = 0, valAccuracy = 0, valF1 = 0;
+    bool regression = false;   // a regression run: loss is MSE, accuracy and F1 are 0
+    double trainMae = 0, valMae = 0, trainR2 = 0, valR2 = 0;
     double learningRate = 0;
     double seconds = 0;
     int bestEpoch = 0;       // best epoch of the run so far (by config.monitor)

@@ -19,6 +19,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -109,6 +110,65 @@ private slots:
         QCOMPARE(chart->series()->barSets().at(0)->at(0), 3.0);
         QCOMPARE(chart->series()->barSets().at(0)->at(1), 3.0);
         QCOMPARE(chart->series()->barSets().at(2)->at(1), 0.0);
+    }
+
+    // A regression dataset: the table gives the target's statistics per split (hand-computed for
+    // targets 1, 2, 3 in train, 4 in validation, 10 in test) and the chart its histogram.
+    void regressionDatasetShowsTargets()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("prices.lepton");
+        {
+            auto created = ProjectStore::create(path);
+            QVERIFY(created.ok());
+            DatasetInfo info;
+            info.name = "prices";
+            info.kind = "tabular";
+            info.task = "regression";
+            info.targetName = "price";
+            info.channels = 1;
+            info.height = info.width = 1;
+            QVector<SampleRecord> samples;
+            const double targets[] = {1, 2, 3, 4, 10};
+            const Split splits[] = {Split::Train, Split::Train, Split::Train, Split::Validation, Split::Test};
+            for (int i = 0; i < 5; ++i) {
+                SampleRecord s;
+                s.path = QStringLiteral("prices.csv#L%1").arg(i + 2);
+                s.target = targets[i];
+                s.split = splits[i];
+                const float feature = float(i);
+                s.pixels = QByteArray(reinterpret_cast<const char *>(&feature), sizeof feature);
+                samples << s;
+            }
+            QVERIFY(created.value()->addDataset(info, samples).ok());
+        }
+        ProjectContext project;
+        DataDock dock(&project);
+        dock.resize(900, 600);
+        dock.show();
+        QVERIFY(project.open(path).ok());
+        QCOMPARE(child<QLabel>(&dock, "dataClassTitle")->text(), QStringLiteral("Target price"));
+        auto table = child<QTableWidget>(&dock, "dataClassTable");
+        QCOMPARE(table->rowCount(), 5);
+        const auto row = [&](int r) {
+            QStringList cells;
+            for (int c = 0; c < 5; ++c)
+                cells << table->item(r, c)->text();
+            return cells;
+        };
+        QCOMPARE(row(0), (QStringList{"samples", "5", "3", "1", "1"}));
+        QCOMPARE(row(1), (QStringList{"min", "1", "1", "4", "10"}));
+        QCOMPARE(row(2), (QStringList{"mean", "4", "2", "4", "10"}));
+        QCOMPARE(row(3), (QStringList{"max", "10", "3", "4", "10"}));
+        QCOMPARE(row(4), (QStringList{"std", "3.1623", "0.8165", "0", "0"}));   // √10, √(2/3)
+        auto chart = child<ClassCountChart>(&dock, "dataClassChart");
+        QVERIFY(chart && chart->series());
+        QCOMPARE(chart->categories().size(), 10);
+        QCOMPARE(chart->categories().first(), QStringLiteral("1 – 1.9"));
+        const QBarSet *train = chart->series()->barSets().at(0);
+        QCOMPARE(train->at(0) + train->at(1) + train->at(2), 3.0);   // 1 → bin 0, 2 → bin 1, 3 → bin 2
+        QCOMPARE(chart->series()->barSets().at(1)->at(3), 1.0);       // 4
+        QCOMPARE(chart->series()->barSets().at(2)->at(9), 1.0);       // 10, the top bin
     }
 
     void parameterChangeUpdatesPreview()

@@ -6,6 +6,7 @@
 #include "evaluation/comparisonview.h"
 #include "evaluation/confusionview.h"
 #include "evaluation/curvecharts.h"
+#include "evaluation/regressionview.h"
 #include "evaluation/samplegallery.h"
 #include "evaluation/summarycards.h"
 #include "evaluation/thresholdpanel.h"
@@ -14,7 +15,9 @@
 #include "eval/report.h"
 #include "project/projectstore.h"
 #include "runtime/runtimeconfig.h"
+#include "regressionproject.h"
 #include "trainedproject.h"
+#include "train/trainer.h"
 #include "widgetlookup.h"
 
 #include <QChartView>
@@ -31,6 +34,8 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <cmath>
 
 using namespace lepton;
 using Testing::child;
@@ -251,6 +256,78 @@ private Q_SLOTS:
         dock.showOutcome(*dock.currentEvaluation());
         QVERIFY(QTest::qWaitFor([&] { return !dock.thumbnailsLoading(); }, 60000));
         QVERIFY(dock.gallery()->list()->item(0)->icon().isNull());   // the stale batch was dropped
+    }
+
+    // A regression model: the dock shows MAE/RMSE/MSE/R² cards, the predicted-vs-true view with
+    // every sample's error (largest first), hides the class-based tabs, and exports its CSV.
+    void regressionEvaluation()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("plane.lepton"));
+        Testing::RegressionProject reg;
+        {
+            auto store = ProjectStore::create(path);
+            QVERIFY(store.ok());
+            auto added = Testing::addPlaneRegression(*store.value(), dir.filePath(QStringLiteral("plane.csv")));
+            QVERIFY2(added.ok(), qPrintable(added.error()));
+            reg = added.value();
+        }
+        TrainConfig config;
+        config.epochs = 30;
+        config.batchSize = 16;
+        config.learningRate = 0.05;
+        auto trained = trainModel(path, reg.datasetId, reg.architectureId, config);
+        QVERIFY2(trained.ok(), qPrintable(trained.error()));
+
+        ProjectContext context;
+        QVERIFY(context.open(path).ok());
+        EvaluationDock dock(&context);
+        dock.resize(1200, 800);
+        dock.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dock));
+        QVERIFY(evaluateIn(dock, "test"));
+        const EvaluationOutcome e = *dock.currentEvaluation();
+        QVERIFY(e.regression);
+        QCOMPARE(e.samples, qint64(20));
+        SummaryCards *cards = dock.summaryCards();
+        QCOMPARE(cards->valueLabel("mae")->text(), QString::number(e.regressionMetrics.mae, 'g', 4));
+        QCOMPARE(cards->valueLabel("rmse")->text(), QString::number(e.regressionMetrics.rmse, 'g', 4));
+        QCOMPARE(cards->valueLabel("r2")->text(), QString::number(*e.regressionMetrics.r2, 'f', 4));
+        QVERIFY(cards->valueLabel("mae")->isVisible());
+        QVERIFY(!cards->valueLabel("accuracy")->isVisible());
+        QVERIFY(child<QLabel>(&dock, "evaluationSummary")->text().contains(QStringLiteral("regression of <b>y</b>")));
+
+        QTabWidget *tabs = dock.tabs();
+        RegressionView *view = dock.regressionView();
+        QCOMPARE(tabs->currentWidget(), view);
+        QVERIFY(!tabs->isTabVisible(tabs->indexOf(dock.gallery())));
+        QVERIFY(!tabs->isTabVisible(tabs->indexOf(dock.curveCharts())));
+        QCOMPARE(view->plottedPoints(), 20);
+        QTableWidget *errors = view->errorTable();
+        QCOMPARE(errors->rowCount(), 20);
+        for (int r = 1; r < 20; ++r)
+            QVERIFY(errors->item(r - 1, 3)->data(Qt::UserRole).toDouble() >= errors->item(r, 3)->data(Qt::UserRole).toDouble());
+        // The top row is the sample with the largest |predicted − target|.
+        double worst = 0;
+        for (const PredictionRecord &p : e.predictions)
+            worst = std::max(worst, std::abs(p.predictedValue - p.targetValue));
+        QCOMPARE(errors->item(0, 3)->data(Qt::UserRole).toDouble(), worst);
+
+        const QString csv = dir.filePath(QStringLiteral("pred.csv"));
+        QVERIFY(dock.exportReport(csv).ok());
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readLine().trimmed(), QByteArray("sample,target,predicted,residual"));
+
+        // Back to a classifier's evaluation: the class tabs return, the regression tab goes.
+        ProjectContext demo;
+        QVERIFY(demo.open(m_project).ok());
+        EvaluationDock classifier(&demo);
+        classifier.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&classifier));
+        QVERIFY(evaluateIn(classifier, "validation"));
+        QVERIFY(!classifier.tabs()->isTabVisible(classifier.tabs()->indexOf(classifier.regressionView())));
+        QVERIFY(classifier.tabs()->isTabVisible(classifier.tabs()->indexOf(classifier.gallery())));
     }
 
     void thresholdSliderOnBinaryFixture()

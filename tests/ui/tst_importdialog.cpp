@@ -7,6 +7,7 @@
 
 #include "data/tabularimport.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFile>
@@ -69,11 +70,30 @@ private Q_SLOTS:
         QCOMPARE(noSkip->issues.size(), 1);
         QCOMPARE(noSkip->issues[0].path, QStringLiteral("iris.csv:1"));
         QVERIFY2(noSkip->issues[0].reason.contains("'setosa' is not a number"), qPrintable(noSkip->issues[0].reason));
+        // "Numeric target" makes the chosen column a regression target: iris' petal width (column
+        // 3) predicted from the other measurements and the species code.
+        child<QSpinBox>(&dialog, "importSkipRowsSpin")->setValue(1);
+        auto regression = child<QCheckBox>(&dialog, "importRegressionCheck");
+        QVERIFY(regression->isVisible());
+        QVERIFY(!dialog.csvOptions().regression);
+        regression->click();
+        label->setCurrentIndex(3);
+        const CsvOptions numeric = dialog.csvOptions();
+        QVERIFY(numeric.regression);
+        auto regressed = importTabularCsv(dialog.path(), numeric);
+        QVERIFY2(regressed.ok(), qPrintable(regressed.error()));
+        QCOMPARE(regressed->info.task, QStringLiteral("regression"));
+        QCOMPARE(regressed->info.targetName, QStringLiteral("3"));   // no header line: the index
+        QVERIFY(regressed->info.classes.isEmpty());
+        QCOMPARE(regressed->samples.first().target, 0.2);
         // Left undecided (the core's default), such a file is refused, naming the option.
         CsvOptions undecided;
         auto refused = importTabularCsv(dialog.path(), undecided);
         QVERIFY(!refused.ok());
         QVERIFY2(refused.error().contains("--skip-rows 1"), qPrintable(refused.error()));
+        // Images have no numeric target here: the box goes with the CSV settings.
+        source->setCurrentIndex(source->findData(int(ImportDialog::Source::ImageFolder)));
+        QVERIFY(!regression->isVisible());
     }
 
     void pathListCsvKeepsImageSettings()

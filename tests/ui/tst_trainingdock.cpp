@@ -11,8 +11,10 @@
 
 #include "pipeline/demopipeline.h"
 #include "project/projectstore.h"
+#include "regressionproject.h"
 
 #include <QAbstractItemView>
+#include <QChart>
 #include <QChartView>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -178,6 +180,63 @@ private Q_SLOTS:
         QCOMPARE(after->epochsDone, 3);
         QCOMPARE(charts->valLossSeries()->count(), 3);   // stored epochs + the resumed ones
         QVERIFY(charts->learningRateSeries()->count() > 0);
+    }
+
+    // A regression dataset: the form offers the regression metrics and no classification settings,
+    // the run trains with the MSE loss, and the second chart shows train and validation R².
+    void regressionRun()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("plane.lepton"));
+        {
+            auto store = ProjectStore::create(path);
+            QVERIFY(store.ok());
+            auto added = Testing::addPlaneRegression(*store.value(), dir.filePath(QStringLiteral("plane.csv")));
+            QVERIFY2(added.ok(), qPrintable(added.error()));
+        }
+        ProjectContext context;
+        TrainingDock dock(&context);
+        dock.resize(1400, 900);
+        dock.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dock));
+        QVERIFY(context.open(path).ok());
+        auto monitor = child<QComboBox>(&dock, "trainingMonitorCombo");
+        QStringList offered;
+        for (int i = 0; i < monitor->count(); ++i)
+            offered << monitor->itemText(i);
+        QCOMPARE(offered, (QStringList{"val_loss", "val_mae", "val_r2"}));
+        QVERIFY(!child<QDoubleSpinBox>(&dock, "trainingLabelSmoothingSpin")->isEnabled());
+        monitor->setCurrentText(QStringLiteral("val_r2"));
+        child<QSpinBox>(&dock, "trainingEpochsSpin")->setValue(5);
+        child<QSpinBox>(&dock, "trainingBatchSizeSpin")->setValue(16);
+        child<QDoubleSpinBox>(&dock, "trainingLearningRateSpin")->setValue(0.05);
+        child<QComboBox>(&dock, "trainingScheduleCombo")->setCurrentText(QStringLiteral("constant"));
+        click(&dock, "trainingStartButton");
+        QTRY_VERIFY_WITH_TIMEOUT(!dock.isTraining(), 300000);
+        QVERIFY2(child<QLabel>(&dock, "trainingError")->isHidden(), qPrintable(child<QLabel>(&dock, "trainingError")->text()));
+
+        auto store = ProjectStore::open(path);
+        const RunInfo run = store.value()->runs()->last();
+        QCOMPARE(run.status, QStringLiteral("finished"));
+        QCOMPARE(TrainConfig::fromJson(QJsonDocument::fromJson(run.configJson.toUtf8()).object())->monitor,
+                 QStringLiteral("val_r2"));
+        const QVector<EpochRecord> epochs = store.value()->epochs(run.id).value();
+        QCOMPARE(epochs.size(), 5);
+        TrainingCharts *charts = dock.charts();
+        QVERIFY(charts->isRegression());
+        QCOMPARE(charts->accuracyView()->chart()->title(), QStringLiteral("R² (1 is perfect)"));
+        QCOMPARE(charts->valAccuracySeries()->name(), QStringLiteral("validation R²"));
+        QCOMPARE(charts->valAccuracySeries()->count(), 5);
+        for (int i = 0; i < 5; ++i) {
+            QCOMPARE(charts->valAccuracySeries()->at(i).y(), epochs[i].valR2);
+            QCOMPARE(charts->valLossSeries()->at(i).y(), epochs[i].valLoss);   // the MSE
+        }
+        QVERIFY2(epochs.last().valR2 > 0.95, qPrintable(QString::number(epochs.last().valR2)));   // learning: R² of a
+        QVERIFY(epochs.first().valR2 < epochs.last().valR2);                                       // fresh net ≈ 0
+        // The stored run, picked in the run list, reports its regression metrics.
+        dock.runTable()->selectRun(run.id);
+        QTRY_VERIFY(child<QLabel>(&dock, "trainingStatus")->text().contains(QStringLiteral("Last validation MSE")));
+        QVERIFY(child<QLabel>(&dock, "trainingStatus")->text().contains(QStringLiteral("R² %1").arg(epochs.last().valR2, 0, 'f', 4)));
     }
 
     // "Start from" a stored model version: picking it selects that version's architecture, and

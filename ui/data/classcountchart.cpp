@@ -28,6 +28,7 @@ void ClassCountChart::clear()
         chart()->removeAxis(axis);
     m_series = nullptr;
     m_categories.clear();
+    chart()->setTitle({});
 }
 
 void ClassCountChart::setCounts(const QStringList &classes, const QVector<std::array<int, 3>> &counts)

@@ -16,6 +16,7 @@ struct CardSpec
     const char *key;
     const char *title;
     const char *help;
+    bool regression = false;
 };
 
 const CardSpec kCards[] = {
@@ -25,6 +26,10 @@ const CardSpec kCards[] = {
     {"log_loss", QT_TRANSLATE_NOOP("SummaryCards", "Log loss"), QT_TRANSLATE_NOOP("SummaryCards", "Mean negative log probability of the true class (lower is better).")},
     {"kappa", QT_TRANSLATE_NOOP("SummaryCards", "Cohen's kappa"), QT_TRANSLATE_NOOP("SummaryCards", "Agreement with the truth beyond chance (1 is perfect, 0 is chance).")},
     {"ece", QT_TRANSLATE_NOOP("SummaryCards", "ECE"), QT_TRANSLATE_NOOP("SummaryCards", "Expected calibration error of the top-1 confidence, 10 bins (lower is better).")},
+    {"mae", QT_TRANSLATE_NOOP("SummaryCards", "MAE"), QT_TRANSLATE_NOOP("SummaryCards", "Mean absolute error, in the target's units (lower is better)."), true},
+    {"rmse", QT_TRANSLATE_NOOP("SummaryCards", "RMSE"), QT_TRANSLATE_NOOP("SummaryCards", "Root mean squared error, in the target's units (lower is better)."), true},
+    {"mse", QT_TRANSLATE_NOOP("SummaryCards", "MSE"), QT_TRANSLATE_NOOP("SummaryCards", "Mean squared error: the training loss (lower is better)."), true},
+    {"r2", QT_TRANSLATE_NOOP("SummaryCards", "R²"), QT_TRANSLATE_NOOP("SummaryCards", "Coefficient of determination: 1 is perfect, 0 is as good as predicting the mean."), true},
 };
 
 } // namespace
@@ -54,7 +59,15 @@ SummaryCards::SummaryCards(QWidget *parent) : QWidget(parent)
         v->addWidget(value);
         layout->addWidget(card, 1);
         m_values.insert(QLatin1String(spec.key), value);
+        m_cards.insert(QLatin1String(spec.key), card);
     }
+    showTask(false);
+}
+
+void SummaryCards::showTask(bool regression)
+{
+    for (const CardSpec &spec : kCards)
+        m_cards.value(QLatin1String(spec.key))->setVisible(spec.regression == regression);
 }
 
 QLabel *SummaryCards::valueLabel(const QString &key) const
@@ -80,6 +93,18 @@ void SummaryCards::clear()
 
 void SummaryCards::setEvaluation(const EvaluationOutcome &e)
 {
+    showTask(e.regression);
+    if (e.regression) {
+        const RegressionMetrics &r = e.regressionMetrics;
+        setCard(QStringLiteral("mae"), QString::number(r.mae, 'g', 4), QString::number(r.mae, 'g', 10));
+        setCard(QStringLiteral("rmse"), QString::number(r.rmse, 'g', 4), QString::number(r.rmse, 'g', 10));
+        setCard(QStringLiteral("mse"), QString::number(r.rmse * r.rmse, 'g', 4), QString::number(r.rmse * r.rmse, 'g', 10));
+        if (r.r2)
+            setCard(QStringLiteral("r2"), QString::number(*r.r2, 'f', 4), QString::number(*r.r2, 'g', 10));
+        else
+            setCard(QStringLiteral("r2"), tr("undefined"), r.r2Undefined);
+        return;
+    }
     const ClassificationMetrics &m = e.metrics;
     setCard(QStringLiteral("accuracy"), QString::number(m.accuracy * 100, 'f', 2) + QLatin1Char('%'),
             QString::number(m.accuracy, 'f', 6));

@@ -4,6 +4,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QSignalBlocker>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -201,6 +202,8 @@ void HyperparameterForm::setConfig(const TrainConfig &c)
     for (double w : c.classWeights)
         weights << QString::number(w);
     m_classWeights->setText(weights.join(QStringLiteral(", ")));
+    if (m_monitor->findText(c.monitor) < 0)
+        setRegression(c.monitor == QLatin1String("val_mae") || c.monitor == QLatin1String("val_r2"));
     m_monitor->setCurrentText(c.monitor);
     m_patience->setValue(c.patience);
     m_seed->setValue(int(std::min<quint64>(c.seed, quint64(m_seed->maximum()))));
@@ -208,6 +211,34 @@ void HyperparameterForm::setConfig(const TrainConfig &c)
         m_initFrom->addItem(tr("model version #%1").arg(c.initModelVersion), c.initModelVersion);
     m_initFrom->setCurrentIndex(std::max(0, m_initFrom->findData(c.initModelVersion)));
     updateState();
+}
+
+void HyperparameterForm::setRegression(bool regression)
+{
+    if (regression == m_regression)
+        return;
+    m_regression = regression;
+    const QString current = m_monitor->currentText();
+    {
+        const QSignalBlocker blocker(m_monitor);
+        m_monitor->clear();
+        m_monitor->addItems(regression ? QStringList{"val_loss", "val_mae", "val_r2"}
+                                       : QStringList{"val_loss", "val_accuracy", "val_macro_f1"});
+        m_monitor->setCurrentIndex(std::max(0, m_monitor->findText(current)));
+    }
+    m_monitor->setToolTip(regression ? tr("Regression: val_loss is the validation MSE; val_mae and val_r2 as well")
+                                     : QString());
+    for (QWidget *w : {static_cast<QWidget *>(m_labelSmoothing), static_cast<QWidget *>(m_classWeights)}) {
+        w->setEnabled(!regression);
+        w->setToolTip(regression ? tr("Classification only: the chosen dataset is a regression dataset (MSE loss)")
+                                 : w->toolTip());
+    }
+    if (regression) {
+        m_labelSmoothing->setValue(0);
+        m_classWeights->clear();
+    }
+    updateState();
+    emit changed();
 }
 
 void HyperparameterForm::setModelVersions(const QVector<ModelVersionInfo> &versions)

@@ -27,6 +27,10 @@ public:
     QString problem() const;
     // The model versions a run can start from (the "Start from" picker); keeps the selection.
     void setModelVersions(const QVector<ModelVersionInfo> &versions);
+    // The chosen dataset's task: a regression dataset offers val_loss (MSE), val_mae and val_r2 as
+    // the metric that picks the best epoch, and no label smoothing or class weights.
+    void setRegression(bool regression);
+    bool isRegression() const { return m_regression; }
 
 signals:
     void changed();
@@ -35,6 +39,8 @@ signals:
 
 private:
     void updateState();
+
+    bool m_regression = false;
 
     QSpinBox *m_epochs;
     QSpinBox *m_batchSize;

@@ -73,6 +73,7 @@ void TrainingDock::launchSweep(int epochsPerTrial,
     m_sweeping = true;
     m_trial = 0;
     m_trials = 0;
+    m_charts->setRegression(chosenDatasetIsRegression());
     m_charts->clear(epochsPerTrial);
     m_charts->setComparison({});
     m_recordTabs->setCurrentWidget(m_sweepResults);

@@ -20,6 +20,9 @@ Result<SplitTensors> loadSplit(const ProjectStore &store, const DatasetInfo &dat
     const qint64 bytesPer = floats ? per * qint64(sizeof(float)) : per;
     torch::Tensor bytes = torch::empty({n, bytesPer}, torch::kUInt8);
     torch::Tensor labels = torch::empty({n}, torch::kInt64);
+    const bool regression = dataset.isRegression();
+    torch::Tensor targets = torch::empty({regression ? n : 0}, torch::kFloat32);
+    float *tgt = targets.data_ptr<float>();
     auto *dst = bytes.data_ptr<uint8_t>();
     auto *lab = labels.data_ptr<int64_t>();
     for (qint64 i = 0; i < n; ++i) {
@@ -32,7 +35,9 @@ Result<SplitTensors> loadSplit(const ProjectStore &store, const DatasetInfo &dat
                                   .arg(floats ? QStringLiteral("features") : QStringLiteral("pixels"))
                                   .arg(bytesPer));
         memcpy(dst + i * bytesPer, s.pixels.constData(), size_t(bytesPer));
-        lab[i] = s.label;
+        lab[i] = regression ? 0 : s.label;
+        if (regression)
+            tgt[i] = float(s.target);
     }
     SplitTensors out;
     if (floats)
@@ -42,6 +47,8 @@ Result<SplitTensors> loadSplit(const ProjectStore &store, const DatasetInfo &dat
     if (floats && dataset.height == 1 && dataset.width == 1)
         out.images = out.images.view({n, dataset.channels});   // feature vectors for Input(features N)
     out.labels = labels;
+    if (regression)
+        out.targets = targets;
     return out;
 }
 

@@ -15,7 +15,8 @@ namespace lepton::Internal {
 struct SplitTensors
 {
     torch::Tensor images;   // float32 N x C x H x W: pixels in [0, 1], or tabular N x F features
-    torch::Tensor labels;   // int64 N
+    torch::Tensor labels;   // int64 N (class indices; zeros for regression datasets)
+    torch::Tensor targets;  // float32 N: regression targets (defined for regression datasets only)
     qint64 size() const { return labels.defined() ? labels.size(0) : 0; }
 };
 

@@ -46,7 +46,7 @@ Result<ExportOutcome> runFileExport(const QString &projectPath, qint64 modelVers
         report(progress, 10, 100, QStringLiteral("export"));
         if (cancel.isCancelled())
             return fail(QStringLiteral("cancelled"));
-        OutputComparison comparison;
+        OutputComparison comparison(model.dataset.isRegression(), model.module->outputStd());
         // Progress in percent: writing is the first tenth, verification the rest.
         const ProgressFn verifyProgress = [&](qint64 done, qint64 total, const QString &) {
             report(progress, 10 + (total > 0 ? 90 * done / total : 0), 100, QStringLiteral("verify"));
@@ -76,6 +76,15 @@ Result<ExportOutcome> runFileExport(const QString &projectPath, qint64 modelVers
 
 QString verificationFailureMessage(const QString &title, qint64 modelVersionId, const ExportVerification &v)
 {
+    if (v.regression)
+        return QStringLiteral("%1 export of model version %2 failed verification with %3: max |diff| %4 (allowed %5) "
+                              "on %6 samples; the report is kept in the project, no file was written")
+            .arg(title)
+            .arg(modelVersionId)
+            .arg(v.runtime)
+            .arg(v.maxAbsDiff)
+            .arg(v.tolerance)
+            .arg(v.samples);
     return QStringLiteral("%1 export of model version %2 failed verification with %3: max |diff| %4 (allowed %5), "
                           "top-1 agreement %6 on %7 samples; the report is kept in the project, no file was written")
         .arg(title)

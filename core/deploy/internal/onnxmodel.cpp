@@ -123,7 +123,8 @@ Result<std::string> buildOnnxModel(GraphModuleImpl &module, int opset, const QJs
         for (const QString &in : node.inputs)
             inputs << valueOf.value(in);
         const QString prefix = uniqueName(node.id);
-        const QString output = node.id == analysis.outputId ? kOutputName : prefix;
+        const bool last = node.id == analysis.outputId;
+        const QString output = last && !module.hasOutputScaling() ? kOutputName : prefix;
         OnnxEmitArgs args{node, inputs, output, prefix, {}, opset, {}};
         for (const QString &in : node.inputs)
             for (const NodeAnalysis &na : analysis.nodes)
@@ -138,6 +139,16 @@ Result<std::string> buildOnnxModel(GraphModuleImpl &module, int opset, const QJs
         if (auto st = type->onnx->emit(args, g); !st)
             return R::failure(st.error());
         valueOf.insert(node.id, output);
+    }
+    if (module.hasOutputScaling()) {
+        // Regression: raw · std + mean (the training targets' statistics), as constant Mul and Add.
+        const QString raw = valueOf.value(analysis.outputId);
+        const QString scale = uniqueName(QStringLiteral("output_std")), shift = uniqueName(QStringLiteral("output_mean"));
+        const QString scaled = uniqueName(QStringLiteral("output_scaled"));
+        addOnnxInitializer(g, scale, torch::tensor({float(module.outputStd())}));
+        addOnnxInitializer(g, shift, torch::tensor({float(module.outputMean())}));
+        addOnnxNode(g, "Mul", {raw, scale}, scaled, QStringLiteral("output_scaling/scale"));
+        addOnnxNode(g, "Add", {scaled, shift}, kOutputName, QStringLiteral("output_scaling/shift"));
     }
     setValueInfo(g.add_output(), kOutputName, analysis.outputShape);
 

@@ -21,7 +21,24 @@ QString fileSha256(const QString &path)
     return QString::fromLatin1(h.result().toHex());
 }
 
+// What the model takes (shared by classifiers and regression models).
+static QJsonObject inputDescription(const DatasetInfo &ds, const QString &inputName);
+
 QJsonObject preprocessDescription(const DatasetInfo &ds, const QString &inputName)
+{
+    QJsonObject d = inputDescription(ds, inputName);
+    if (ds.isRegression()) {
+        d.insert(QLatin1String("task"), QStringLiteral("regression"));
+        d.insert(QLatin1String("target"), ds.targetName);
+        d.insert(QLatin1String("output"), QStringLiteral("one value per sample: the predicted '%1' in its own units "
+                                                         "(the target scaling is inside the model)")
+                                              .arg(ds.targetName));
+        d.remove(QLatin1String("labels"));
+    }
+    return d;
+}
+
+static QJsonObject inputDescription(const DatasetInfo &ds, const QString &inputName)
 {
     if (holdsFloatValues(ds))
         return QJsonObject{
@@ -63,7 +80,12 @@ Result<SplitTensors> verificationSamples(const ProjectStore &store, const Datase
     if (n == 0)
         return R::failure(QStringLiteral("cannot verify the export: dataset '%1' has no test or validation samples")
                               .arg(dataset.name));
-    return SplitTensors{data->images.slice(0, 0, n), data->labels.slice(0, 0, n)};
+    SplitTensors out;
+    out.images = data->images.slice(0, 0, n);
+    out.labels = data->labels.slice(0, 0, n);
+    if (data->targets.defined())
+        out.targets = data->targets.slice(0, 0, n);
+    return out;
 }
 
 void OutputComparison::add(const torch::Tensor &live, const torch::Tensor &exported, const torch::Tensor &labels)
@@ -72,10 +94,12 @@ void OutputComparison::add(const torch::Tensor &live, const torch::Tensor &expor
     m_maxAbsDiff = std::max(m_maxAbsDiff, diff.max().item<double>());
     m_sumAbsDiff += diff.sum().item<double>();
     m_values += diff.numel();
+    m_samples += live.size(0);
+    if (m_regression)
+        return;
     const torch::Tensor exportedPred = exported.argmax(1);
     m_agree += exportedPred.eq(live.argmax(1)).sum().item<int64_t>();
     m_correct += exportedPred.eq(labels).sum().item<int64_t>();
-    m_samples += live.size(0);
 }
 
 ExportVerification OutputComparison::result(double tolerance) const
@@ -86,8 +110,9 @@ ExportVerification OutputComparison::result(double tolerance) const
     v.meanAbsDiff = m_values > 0 ? m_sumAbsDiff / double(m_values) : 0;
     v.top1Agreement = m_samples > 0 ? double(m_agree) / double(m_samples) : 0;
     v.exportedAccuracy = m_samples > 0 ? double(m_correct) / double(m_samples) : 0;
-    v.tolerance = tolerance;
-    v.passed = m_samples > 0 && v.maxAbsDiff <= tolerance && m_agree == m_samples;
+    v.tolerance = m_regression ? tolerance * m_targetScale : tolerance;
+    v.regression = m_regression;
+    v.passed = m_samples > 0 && v.maxAbsDiff <= tolerance && (m_regression || m_agree == m_samples);
     return v;
 }
 

@@ -5,6 +5,7 @@
 #include "data/internal/tensors.h"
 #include "deploy/torchscriptexport.h"
 
+#include <algorithm>
 #include <QJsonObject>
 
 namespace lepton::Internal {
@@ -23,11 +24,18 @@ Result<SplitTensors> verificationSamples(const ProjectStore &store, const Datase
 class OutputComparison
 {
 public:
+    // regression: outputs are one value per sample in the target's units; only their differences
+    // are compared, against the tolerance times max(1, targetStd) (float32 rounding grows with the
+    // values: a price in dollars differs in more digits than a standardized output).
+    explicit OutputComparison(bool regression = false, double targetStd = 1.0)
+        : m_regression(regression), m_targetScale(std::max(1.0, targetStd)) {}
     void add(const torch::Tensor &live, const torch::Tensor &exported, const torch::Tensor &labels);
     // passed: max |diff| <= tolerance and every argmax agrees.
     ExportVerification result(double tolerance = DefaultExportTolerance) const;
 
 private:
+    bool m_regression = false;
+    double m_targetScale = 1.0;
     qint64 m_samples = 0;
     qint64 m_values = 0;
     double m_maxAbsDiff = 0;

@@ -6,6 +6,7 @@
 
 #include <QHash>
 
+#include <cmath>
 #include <sstream>
 
 namespace lepton::Internal {
@@ -86,6 +87,17 @@ Status GraphModuleImpl::setInputNormalization(const QVector<double> &mean, const
     return success();
 }
 
+Status GraphModuleImpl::setOutputScaling(double mean, double std)
+{
+    if (!std::isfinite(mean) || !std::isfinite(std) || !(std > 0))
+        return Status::failure(QStringLiteral("output scaling needs a finite mean and a std > 0, got mean %1, std %2")
+                                   .arg(mean)
+                                   .arg(std));
+    m_outputMean = torch::tensor(float(mean));
+    m_outputStd = torch::tensor(float(std));
+    return success();
+}
+
 torch::Tensor GraphModuleImpl::forward(torch::Tensor x)
 {
     std::vector<torch::Tensor> values;
@@ -104,6 +116,8 @@ torch::Tensor GraphModuleImpl::forward(torch::Tensor x)
             args.push_back(values[i]);
         values.push_back(step.forward(args));
     }
+    if (m_outputMean.defined())
+        return values.back() * m_outputStd + m_outputMean;
     return values.back();
 }
 
@@ -124,6 +138,10 @@ QByteArray GraphModuleImpl::saveWeights()
         archive.write("input_mean", m_inputMean, true);
         archive.write("input_std", m_inputStd, true);
     }
+    if (m_outputMean.defined()) {
+        archive.write("output_mean", m_outputMean, true);
+        archive.write("output_std", m_outputStd, true);
+    }
     std::ostringstream out;
     archive.save_to(out);
     const std::string s = out.str();
@@ -143,6 +161,13 @@ Status GraphModuleImpl::loadWeights(const QByteArray &bytes)
             m_inputStd = std;
         } else {
             m_inputMean = m_inputStd = torch::Tensor();
+        }
+        torch::Tensor outMean, outStd;
+        if (archive.try_read("output_mean", outMean, true) && archive.try_read("output_std", outStd, true)) {
+            m_outputMean = outMean;
+            m_outputStd = outStd;
+        } else {
+            m_outputMean = m_outputStd = torch::Tensor();
         }
     } catch (const std::exception &e) {
         return Status::failure(QStringLiteral("weights do not fit architecture '%1': %2")
@@ -186,8 +211,13 @@ Result<torch::jit::Module> GraphModuleImpl::toTorchScript()
             body += QStringLiteral("    %1 = %2\n").arg(var, type->torch->script(step.node, ins, attr));
             varOf.insert(step.node.id, var);
         }
-        const QString source = QStringLiteral("def forward(self, x):\n%1    return %2\n")
-                                   .arg(body, varOf.value(m_analysis.outputId));
+        QString result = varOf.value(m_analysis.outputId);
+        if (m_outputMean.defined()) {
+            script.register_buffer("output_mean", m_outputMean.clone());
+            script.register_buffer("output_std", m_outputStd.clone());
+            result = QStringLiteral("%1 * self.output_std + self.output_mean").arg(result);
+        }
+        const QString source = QStringLiteral("def forward(self, x):\n%1    return %2\n").arg(body, result);
         script.define(source.toStdString());
         script.eval();
         return script;

@@ -33,6 +33,14 @@ public:
     const torch::Tensor &inputMean() const { return m_inputMean; }
     const torch::Tensor &inputStd() const { return m_inputStd; }
 
+    // Regression models: the output is raw · std + mean, with the training targets' mean and std,
+    // so the layers learn a standardized target and every export predicts in the target's units.
+    // Saved with the weights as "output_mean"/"output_std" (absent: no scaling).
+    Status setOutputScaling(double mean, double std);
+    bool hasOutputScaling() const { return m_outputMean.defined(); }
+    double outputMean() const { return m_outputMean.defined() ? m_outputMean.item<double>() : 0.0; }
+    double outputStd() const { return m_outputStd.defined() ? m_outputStd.item<double>() : 1.0; }
+
     QByteArray saveWeights();
     Status loadWeights(const QByteArray &bytes);
 
@@ -60,6 +68,7 @@ private:
     GraphAnalysis m_analysis;
     std::vector<Step> m_steps;
     torch::Tensor m_inputMean, m_inputStd;   // undefined: no input normalization
+    torch::Tensor m_outputMean, m_outputStd; // scalars; undefined: no output scaling
 };
 
 struct LoadedModel

@@ -1,5 +1,6 @@
 #include "train/internal/optimization.h"
 
+#include <cmath>
 #include <sstream>
 
 namespace lepton::Internal {
@@ -22,6 +23,11 @@ torch::Tensor classificationLoss(const torch::Tensor &logits, const torch::Tenso
     if (classWeights.defined())
         options.weight(classWeights);
     return torch::nn::functional::cross_entropy(logits, labels, options);
+}
+
+torch::Tensor regressionLoss(const torch::Tensor &outputs, const torch::Tensor &targets)
+{
+    return torch::nn::functional::mse_loss(outputs.reshape({-1}), targets.reshape({-1}));
 }
 
 void optimizationStep(torch::optim::Optimizer &optimizer, const torch::Tensor &loss, double learningRate, double clipNorm)
@@ -88,6 +94,32 @@ double F1Counter::macroF1() const
         ++present;
     }
     return present ? sum / present : 0.0;
+}
+
+void RegressionCounter::add(const torch::Tensor &predicted, const torch::Tensor &targets)
+{
+    const torch::Tensor p = predicted.detach().reshape({-1}).to(torch::kDouble).contiguous();
+    const torch::Tensor y = targets.reshape({-1}).to(torch::kDouble).contiguous();
+    const double *pp = p.data_ptr<double>();
+    const double *yy = y.data_ptr<double>();
+    for (int64_t i = 0; i < y.numel(); ++i) {
+        const double e = pp[i] - yy[i];
+        m_sse += e * e;
+        m_sae += std::abs(e);
+        m_sy += yy[i];
+        m_syy += yy[i] * yy[i];
+    }
+    m_n += y.numel();
+}
+
+double RegressionCounter::r2() const
+{
+    if (m_n == 0)
+        return 0.0;
+    const double sst = m_syy - m_sy * m_sy / double(m_n);
+    if (!(sst > 1e-12 * std::max(1.0, m_syy)))
+        return 0.0;
+    return 1.0 - m_sse / sst;
 }
 
 } // namespace lepton::Internal

@@ -17,6 +17,11 @@ torch::Tensor classificationLoss(const torch::Tensor &logits, const torch::Tenso
 
 // Sets the rate on every parameter group, back-propagates `loss`, clips the global gradient
 // norm (clipNorm > 0), steps. The caller zeroes the gradients before the forward pass.
+// Regression: mean squared error between the N×1 (or N) outputs and the N targets, as
+// torch.nn.functional.mse_loss. The trainer optimizes it divided by the training targets'
+// variance (the MSE of standardized targets) and reports it in the target's units.
+torch::Tensor regressionLoss(const torch::Tensor &outputs, const torch::Tensor &targets);
+
 void optimizationStep(torch::optim::Optimizer &optimizer, const torch::Tensor &loss, double learningRate,
                       double clipNorm);
 
@@ -34,6 +39,22 @@ public:
 
 private:
     std::vector<qint64> m_tp, m_fp, m_fn;
+};
+
+// Sums of predictions vs targets: MSE, MAE and R² (1 − SSE/SST, as scikit-learn's r2_score;
+// 0 when every target is equal).
+class RegressionCounter
+{
+public:
+    void add(const torch::Tensor &predicted, const torch::Tensor &targets);
+    qint64 count() const { return m_n; }
+    double mse() const { return m_n ? m_sse / double(m_n) : 0.0; }
+    double mae() const { return m_n ? m_sae / double(m_n) : 0.0; }
+    double r2() const;
+
+private:
+    qint64 m_n = 0;
+    double m_sse = 0, m_sae = 0, m_sy = 0, m_syy = 0;
 };
 
 } // namespace lepton::Internal
