@@ -2,6 +2,7 @@
 
 #include "data/augmentationeditor.h"
 #include "data/classcountchart.h"
+#include "data/datasetstats.h"
 #include "importdialog.h"
 #include "projectcontext.h"
 #include "recordtext.h"
@@ -364,103 +365,74 @@ void DataDock::showCurrent()
                                     ? tr("splits from the train/val/test folders")
                                     : tr("split seed %1").arg(info.splitSeed)));
 
-    // Per-class counts per split come from the labels (no pixels needed).
-    QVector<std::array<int, 3>> perSplit(info.classes.size(), {0, 0, 0});
-    auto labels = store->samples(id, std::nullopt, false);
+    // Per-class counts per split (or the target's statistics) come from the labels (no pixels).
+    auto stats = datasetStatistics(*store, id);
     m_classTitle->setText(info.isRegression() ? tr("Target %1").arg(info.targetName) : tr("Classes"));
     m_classTable->setHorizontalHeaderLabels(info.isRegression()
                                                 ? QStringList{tr("Statistic"), tr("All"), tr("Train"), tr("Validation"), tr("Test")}
                                                 : QStringList{tr("Class"), tr("Samples"), tr("Train"), tr("Validation"), tr("Test")});
+    if (!stats) {
+        m_error->setText(stats.error());
+        m_error->show();
+        return;
+    }
     if (info.isRegression()) {
-        if (!labels) {
-            m_error->setText(labels.error());
-            m_error->show();
-            return;
-        }
-        showTargets(info, labels.value());
+        showTargets(stats.value());
         loadThumbnails(info);
         return;
     }
-    if (labels) {
-        for (const SampleRecord &s : labels.value()) {
-            if (s.label >= 0 && s.label < perSplit.size())
-                ++perSplit[s.label][int(s.split)];
-        }
-    }
+    const QVector<std::array<int, 3>> &perSplit = stats->classCounts;
     m_classTable->setRowCount(info.classes.size());
     for (int c = 0; c < info.classes.size(); ++c) {
-        const int total = c < info.classCounts.size()
-                              ? info.classCounts[c]
-                              : perSplit[c][0] + perSplit[c][1] + perSplit[c][2];
-        m_classTable->setItem(c, 0, new QTableWidgetItem(info.classes[c]));
-        const QList<int> counts{total, perSplit[c][0], perSplit[c][1], perSplit[c][2]};
+        const std::array<int, 3> &n = perSplit[c];
+        auto name = new QTableWidgetItem(info.classes[c]);
+        name->setData(Qt::UserRole, c);
+        m_classTable->setItem(c, 0, name);
+        const QList<int> counts{n[0] + n[1] + n[2], n[0], n[1], n[2]};
         for (int k = 0; k < counts.size(); ++k) {
             auto item = new QTableWidgetItem(QString::number(counts[k]));
             item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
             m_classTable->setItem(c, k + 1, item);
         }
     }
-    if (!labels) {
-        m_error->setText(labels.error());
-        m_error->show();
-        return;
-    }
     m_classChart->setCounts(info.classes, perSplit);
     loadThumbnails(info);
 }
 
-void DataDock::showTargets(const DatasetInfo &info, const QVector<SampleRecord> &samples)
+void DataDock::showTargets(const DatasetStatistics &stats)
 {
     // Columns: all samples, then each split. Rows: count, min, mean, max, std (population).
-    struct Stats
-    {
-        qint64 n = 0;
-        double sum = 0, sumSquares = 0;
-        double lo = std::numeric_limits<double>::infinity(), hi = -std::numeric_limits<double>::infinity();
-        void add(double v)
-        {
-            ++n;
-            sum += v;
-            sumSquares += v * v;
-            lo = std::min(lo, v);
-            hi = std::max(hi, v);
-        }
-    };
-    std::array<Stats, 4> stats;
-    for (const SampleRecord &s : samples) {
-        stats[0].add(s.target);
-        stats[1 + int(s.split)].add(s.target);
-    }
     const QStringList rows{tr("samples"), tr("min"), tr("mean"), tr("max"), tr("std")};
     m_classTable->setRowCount(int(rows.size()));
     for (int r = 0; r < rows.size(); ++r) {
         m_classTable->setItem(r, 0, new QTableWidgetItem(rows[r]));
         for (int c = 0; c < 4; ++c) {
-            const Stats &st = stats[c];
-            const double mean = st.n ? st.sum / double(st.n) : 0;
-            const double values[] = {double(st.n), st.lo, mean, st.hi,
-                                     st.n ? std::sqrt(std::max(0.0, st.sumSquares / double(st.n) - mean * mean)) : 0};
-            auto item = new QTableWidgetItem(r == 0 ? QString::number(st.n)
-                                             : st.n ? QString::number(values[r], 'g', 5)
-                                                    : QStringLiteral("—"));
+            const TargetStatistics &t = stats.target[size_t(c)];
+            const double values[] = {double(t.count), t.min, t.mean, t.max, t.std};
+            auto item = new QTableWidgetItem(r == 0 ? QString::number(t.count)
+                                             : t.count ? QString::number(values[r], 'g', 5)
+                                                       : QStringLiteral("—"));
             item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
             m_classTable->setItem(r, c + 1, item);
         }
     }
     // Histogram: 10 equal-width bins over [min, max], each bar stacked by split.
-    constexpr int bins = 10;
-    const double lo = stats[0].lo, hi = stats[0].hi;
-    if (stats[0].n == 0)
+    const TargetStatistics &all = stats.target[0];
+    if (all.count == 0)
         return;
-    const double width = hi > lo ? (hi - lo) / bins : 1.0;
+    auto samples = m_project->store()->samples(stats.info.id, std::nullopt, false);
+    if (!samples)
+        return;
+    constexpr int bins = 10;
+    const double lo = all.min, width = all.max > all.min ? (all.max - all.min) / bins : 1.0;
     QVector<std::array<int, 3>> counts(bins, {0, 0, 0});
-    for (const SampleRecord &s : samples)
-        ++counts[std::clamp(int((s.target - lo) / width), 0, bins - 1)][int(s.split)];
+    for (const SampleRecord &s : samples.value())
+        ++counts[std::clamp(int((s.target - lo) / width), 0, bins - 1)][size_t(s.split)];
     QStringList labels;
     for (int b = 0; b < bins; ++b)
         labels << QStringLiteral("%1 – %2").arg(lo + b * width, 0, 'g', 4).arg(lo + (b + 1) * width, 0, 'g', 4);
     m_classChart->setCounts(labels, counts);
-    m_classChart->chart()->setTitle(tr("Distribution of %1 (10 bins)").arg(info.targetName));
+    m_classChart->chart()->setTitle(tr("Distribution of %1 (10 bins)").arg(stats.info.targetName));
 }
 
 void DataDock::loadThumbnails(const DatasetInfo &info)

@@ -18,6 +18,8 @@ class QTabWidget;
 
 namespace lepton {
 
+struct DatasetStatistics;
+
 class ClassCountChart;
 class AugmentationEditor;
 class ProjectContext;
@@ -48,7 +50,7 @@ private:
     void finishImport();
     void showCurrent();
     // Regression datasets: target statistics per split in the table, a histogram in the chart.
-    void showTargets(const DatasetInfo &info, const QVector<SampleRecord> &samples);
+    void showTargets(const DatasetStatistics &stats);
     void loadThumbnails(const DatasetInfo &info);
 
     ProjectContext *m_project;

@@ -58,5 +58,6 @@ int cmdServe(const QStringList &args);
 int cmdArch(const QStringList &args);      // commands_arch.cpp
 int cmdPlugins(const QStringList &args);   // commands_plugins.cpp
 int cmdAugment(const QStringList &args);   // commands_data.cpp
+int cmdDataset(const QStringList &args);
 
 } // namespace lepton::Cli

@@ -14,6 +14,7 @@ const Command kCommands[] = {
     {"demo", cmdDemo, "import the digit sheet, train, evaluate and export in one go"},
     {"new", cmdNew, "create an empty project file"},
     {"import", cmdImport, "import a digit sheet or an image folder as a dataset"},
+    {"dataset", cmdDataset, "list datasets, per-class/split statistics, rename/merge classes, relabel/exclude samples, copy"},
     {"augment", cmdAugment, "show, set or preview a dataset's augmentation pipeline; normalization statistics"},
     {"train", cmdTrain, "train a model on a dataset"},
     {"runs", cmdRuns, "list training runs: status, epochs, best metric, duration, settings"},

@@ -1,6 +1,8 @@
-// Data commands: the augmentation pipeline of a dataset (show, set, normalization, preview).
+// Data commands: datasets (list, statistics, label edits, copy) and the augmentation pipeline of a
+// dataset (show, set, normalization, preview).
 #include "cliutil.h"
 #include "data/augment.h"
+#include "data/datasetstats.h"
 #include "project/projectstore.h"
 
 #include <QFile>
@@ -179,6 +181,258 @@ int cmdAugment(const QStringList &args)
                   << " augmented versions: " << o.value(QStringLiteral("preview")) << "\n";
         out().flush();
     }
+    return Ok;
+}
+
+namespace {
+
+// A class given by name, or else by 0-based index.
+Result<int> classIndex(const DatasetInfo &info, const QString &text)
+{
+    if (const int named = info.classes.indexOf(text); named >= 0)
+        return named;
+    bool ok = false;
+    const int index = text.toInt(&ok);
+    if (ok && index >= 0 && index < info.classes.size())
+        return index;
+    return Result<int>::failure(QStringLiteral("dataset '%1' has no class '%2' (classes: %3)")
+                                    .arg(info.name, text, info.classes.join(QStringLiteral(", "))));
+}
+
+Result<QVector<qint64>> sampleIds(const QString &text)
+{
+    QVector<qint64> ids;
+    for (const QString &part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const qint64 id = part.trimmed().toLongLong(&ok);
+        if (!ok || id <= 0)
+            return Result<QVector<qint64>>::failure(QStringLiteral("'%1' is not a sample id").arg(part));
+        ids << id;
+    }
+    if (ids.isEmpty())
+        return Result<QVector<qint64>>::failure(QStringLiteral("no sample ids given"));
+    return ids;
+}
+
+void printStatistics(const DatasetStatistics &st)
+{
+    const DatasetInfo &d = st.info;
+    out() << "dataset " << d.id << " '" << d.name << "' (" << d.kind << ", " << d.channels << "×" << d.height << "×"
+          << d.width << "): " << d.sampleCount() << " samples, train " << d.splitCounts[0] << ", validation "
+          << d.splitCounts[1] << ", test " << d.splitCounts[2] << "\n";
+    if (d.isRegression()) {
+        out() << "  target '" << d.targetName << "'     count        min       mean        max        std\n";
+        const char *names[] = {"all", "train", "validation", "test"};
+        for (int i = 0; i < 4; ++i) {
+            const TargetStatistics &t = st.target[size_t(i)];
+            out() << QStringLiteral("  %1 %2 %3 %4 %5 %6\n")
+                         .arg(QLatin1String(names[i]), -16)
+                         .arg(t.count, 6)
+                         .arg(t.min, 10, 'g', 5)
+                         .arg(t.mean, 10, 'g', 5)
+                         .arg(t.max, 10, 'g', 5)
+                         .arg(t.std, 10, 'g', 5);
+        }
+        return;
+    }
+    out() << "  class                 samples  train  validation  test\n";
+    for (int c = 0; c < d.classes.size(); ++c) {
+        const std::array<int, 3> &n = st.classCounts[c];
+        out() << QStringLiteral("  %1 %2 %3 %4 %5\n")
+                     .arg(QStringLiteral("%1 %2").arg(c).arg(d.classes[c]), -21)
+                     .arg(n[0] + n[1] + n[2], 7)
+                     .arg(n[0], 6)
+                     .arg(n[1], 11)
+                     .arg(n[2], 5);
+    }
+}
+
+} // namespace
+
+int cmdDataset(const QStringList &args)
+{
+    Parsed p;
+    p.parser.addOption({QStringLiteral("dataset"), QStringLiteral("Dataset id (default: the project's only one)."),
+                        QStringLiteral("ID")});
+    p.parser.addOption({QStringLiteral("list"), QStringLiteral("List the project's datasets (the default).")});
+    p.parser.addOption({QStringLiteral("stats"),
+                        QStringLiteral("Samples per class and split (regression: the target's count, min, mean, "
+                                       "max, std per split).")});
+    p.parser.addOption({QStringLiteral("rename-class"), QStringLiteral("Rename a class (name or index)."),
+                        QStringLiteral("OLD=NEW")});
+    p.parser.addOption({QStringLiteral("merge-class"),
+                        QStringLiteral("Move every sample of class FROM into class INTO and remove FROM."),
+                        QStringLiteral("FROM=INTO")});
+    p.parser.addOption({QStringLiteral("relabel"), QStringLiteral("Set the class of samples (ids from `lepton "
+                                                                 "dataset --samples`)."),
+                        QStringLiteral("ID[,ID...]=CLASS")});
+    p.parser.addOption({QStringLiteral("exclude"), QStringLiteral("Remove samples from the dataset."),
+                        QStringLiteral("ID[,ID...]")});
+    p.parser.addOption({QStringLiteral("samples"), QStringLiteral("List the samples of a class (name or index): id, "
+                                                                 "split, origin."),
+                        QStringLiteral("CLASS")});
+    p.parser.addOption({QStringLiteral("copy"), QStringLiteral("Copy the dataset (classes, samples, splits, "
+                                                              "augmentation) as a new one named NAME."),
+                        QStringLiteral("NAME")});
+    if (int rc = parse(p, QStringLiteral("dataset"),
+                       QStringLiteral("List datasets, show a dataset's statistics, edit its labels (rename or merge "
+                                      "classes, relabel or exclude samples) or copy it. Edits of samples and classes "
+                                      "are refused while runs, model versions or evaluations use the dataset: copy "
+                                      "it and edit the copy."),
+                       args, {QStringLiteral("PROJECT")});
+        rc >= 0)
+        return rc;
+    const QCommandLineParser &o = p.parser;
+    const QStringList actions{"stats", "rename-class", "merge-class", "relabel", "exclude", "samples", "copy"};
+    QStringList given;
+    for (const QString &a : actions)
+        if (o.isSet(a))
+            given << a;
+    if (given.size() + int(o.isSet(QStringLiteral("list"))) > 1)
+        return usageError(p.parser, QStringLiteral("give one of --list, --%1").arg(actions.join(QStringLiteral(", --"))));
+    const bool json = o.isSet(p.json);
+    auto opened = ProjectStore::open(o.positionalArguments().first());
+    if (!opened)
+        return fail(opened.error());
+    ProjectStore &store = *opened.value();
+
+    if (given.isEmpty()) {   // --list
+        auto all = store.datasets();
+        if (!all)
+            return fail(all.error());
+        QJsonArray list;
+        for (const DatasetInfo &d : all.value()) {
+            QJsonObject item{{"id", d.id}, {"name", d.name}, {"kind", d.kind}, {"task", d.task},
+                             {"samples", d.sampleCount()}, {"input", QJsonArray{d.channels, d.height, d.width}},
+                             {"source", d.source}};
+            if (d.isRegression())
+                item.insert(QLatin1String("target"), d.targetName);
+            else
+                item.insert(QLatin1String("classes"), QJsonArray::fromStringList(d.classes));
+            list.append(item);
+            if (!json)
+                out() << QStringLiteral("%1  %2  %3, %4 samples, %5\n")
+                             .arg(d.id, 3)
+                             .arg(d.name, d.kind)
+                             .arg(d.sampleCount())
+                             .arg(d.isRegression() ? QStringLiteral("regression of %1").arg(d.targetName)
+                                                   : QStringLiteral("%1 classes").arg(d.classes.size()));
+        }
+        if (json)
+            printJson({{"datasets", list}});
+        out().flush();
+        return Ok;
+    }
+
+    auto dataset = chooseDataset(store, o);
+    if (!dataset)
+        return fail(dataset.error());
+    const DatasetInfo &info = dataset.value();
+    const QString action = given.first();
+    const QString value = o.value(action);
+    QJsonObject result{{"dataset_id", info.id}, {"action", action}};
+    QString done;
+    // "A=B" → (A, B); nullopt when either side is empty.
+    const auto split = [&]() -> std::optional<std::pair<QString, QString>> {
+        const int eq = int(value.lastIndexOf(QLatin1Char('=')));
+        if (eq <= 0 || eq == value.size() - 1)
+            return std::nullopt;
+        return std::make_pair(value.left(eq).trimmed(), value.mid(eq + 1).trimmed());
+    };
+    if (action == QLatin1String("stats")) {
+        auto st = datasetStatistics(store, info.id);
+        if (!st)
+            return fail(st.error());
+        if (json)
+            printJson(st->toJson());
+        else
+            printStatistics(st.value());
+        out().flush();
+        return Ok;
+    }
+    if (action == QLatin1String("samples")) {
+        auto c = classIndex(info, value);
+        if (!c)
+            return fail(c.error());
+        auto samples = store.samples(info.id, std::nullopt, false);
+        if (!samples)
+            return fail(samples.error());
+        QJsonArray list;
+        for (const SampleRecord &s : samples.value()) {
+            if (s.label != c.value())
+                continue;
+            list.append(QJsonObject{{"id", s.id}, {"split", splitName(s.split)}, {"path", s.path}});
+            if (!json)
+                out() << s.id << "  " << splitName(s.split) << "  " << s.path << "\n";
+        }
+        if (json)
+            printJson({{"dataset_id", info.id}, {"class", info.classes[c.value()]}, {"samples", list}});
+        out().flush();
+        return Ok;
+    }
+    if (action == QLatin1String("copy")) {
+        auto id = store.copyDataset(info.id, value);
+        if (!id)
+            return fail(id.error());
+        result.insert(QStringLiteral("copy_id"), id.value());
+        done = QStringLiteral("copied dataset %1 '%2' as dataset %3 '%4'").arg(info.id).arg(info.name).arg(id.value()).arg(value);
+    } else if (action == QLatin1String("rename-class") || action == QLatin1String("merge-class")) {
+        const auto parts = split();
+        if (!parts)
+            return usageError(p.parser, QStringLiteral("--%1 takes A=B, got '%2'").arg(action, value));
+        auto from = classIndex(info, parts->first);
+        if (!from)
+            return fail(from.error());
+        if (action == QLatin1String("rename-class")) {
+            auto old = store.renameClass(info.id, from.value(), parts->second);
+            if (!old)
+                return fail(old.error());
+            done = QStringLiteral("renamed class %1 '%2' to '%3'").arg(from.value()).arg(old.value(), parts->second);
+        } else {
+            auto into = classIndex(info, parts->second);
+            if (!into)
+                return fail(into.error());
+            auto merge = store.mergeClass(info.id, from.value(), into.value());
+            if (!merge)
+                return fail(merge.error());
+            result.insert(QStringLiteral("moved_samples"), merge->sampleIds.size());
+            done = QStringLiteral("merged class '%1' (%2 samples) into '%3'")
+                       .arg(merge->fromName)
+                       .arg(merge->sampleIds.size())
+                       .arg(info.classes[into.value()]);
+        }
+    } else if (action == QLatin1String("relabel")) {
+        const auto parts = split();
+        if (!parts)
+            return usageError(p.parser, QStringLiteral("--relabel takes ID[,ID...]=CLASS, got '%1'").arg(value));
+        auto ids = sampleIds(parts->first);
+        if (!ids)
+            return usageError(p.parser, ids.error());
+        auto c = classIndex(info, parts->second);
+        if (!c)
+            return fail(c.error());
+        auto before = store.relabelSamples(info.id, ids.value(), c.value());
+        if (!before)
+            return fail(before.error());
+        done = QStringLiteral("%1 sample(s) now in class '%2'").arg(ids->size()).arg(info.classes[c.value()]);
+    } else {   // exclude
+        auto ids = sampleIds(value);
+        if (!ids)
+            return usageError(p.parser, ids.error());
+        auto removed = store.removeSamples(info.id, ids.value());
+        if (!removed)
+            return fail(removed.error());
+        done = QStringLiteral("removed %1 sample(s) from dataset '%2'").arg(removed->size()).arg(info.name);
+    }
+    auto after = datasetStatistics(store, info.id);
+    if (!after)
+        return fail(after.error());
+    result.insert(QStringLiteral("message"), done);
+    result.insert(QStringLiteral("dataset"), after->toJson());
+    if (json)
+        printJson(result);
+    else
+        out() << done << "\n" << Qt::flush;
     return Ok;
 }
 

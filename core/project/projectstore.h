@@ -97,6 +97,27 @@ public:
     Result<QString> augmentationJson(qint64 datasetId) const;
     Status setAugmentationJson(qint64 datasetId, const QString &json);   // empty json removes it
 
+    // ---- label edits (labeledits.cpp) -------------------------------------------------------
+    // Each returns what it changed, so the matching restore undoes it exactly. Edits of samples and
+    // classes are refused (with why and what to do) while runs, model versions or evaluations use
+    // the dataset; renaming a class is always allowed (the same class under another name).
+    // Why the samples or classes of the dataset cannot change now; empty when they can.
+    Result<QString> datasetInUse(qint64 datasetId) const;
+    Result<QString> renameClass(qint64 datasetId, int classIndex, const QString &newName);   // the old name
+    // Every sample of class `from` goes to class `into`; `from` is removed (later classes move up).
+    Result<ClassMerge> mergeClass(qint64 datasetId, int from, int into);
+    Status undoMergeClass(qint64 datasetId, const ClassMerge &merge);
+    // Sets the class of the samples; returns them as they were (id and label).
+    Result<QVector<SampleRecord>> relabelSamples(qint64 datasetId, const QVector<qint64> &sampleIds, int label);
+    Status restoreLabels(qint64 datasetId, const QVector<SampleRecord> &samples);
+    // Removes the samples from the dataset (excluded from training and evaluation); returns them
+    // whole, so restoreSamples puts them back with the same ids.
+    Result<QVector<SampleRecord>> removeSamples(qint64 datasetId, const QVector<qint64> &sampleIds);
+    Status restoreSamples(qint64 datasetId, const QVector<SampleRecord> &samples);
+    // A new dataset with the same classes, samples (same splits) and augmentation pipeline.
+    Result<qint64> copyDataset(qint64 datasetId, const QString &name);
+    Status deleteDataset(qint64 datasetId);   // only a dataset nothing uses (undo of a copy)
+
     Result<qint64> addExport(const ExportInfo &info);
     Result<QVector<ExportInfo>> exports() const;
 

@@ -45,6 +45,15 @@ struct SampleRecord
     QByteArray pixels;  // uint8, C*H*W, already resized to the dataset's input size
 };
 
+// A merge of class `fromIndex` into `intoIndex` (indices before the merge), for its undo.
+struct ClassMerge
+{
+    int fromIndex = 0;
+    int intoIndex = 0;
+    QString fromName;
+    QVector<qint64> sampleIds;   // the samples that were in class `fromIndex`
+};
+
 struct ArchitectureInfo
 {
     qint64 id = 0;

@@ -81,6 +81,94 @@ private slots:
         QVERIFY2(accuracy >= 0.8, eval.out.constData());   // chance: 1/3
     }
 
+    // lepton dataset on iris: --list, --stats with known counts, rename, merge, relabel and exclude
+    // with their effect in --stats, refusals with exit codes, and --copy once a run uses the dataset.
+    void datasetListStatsAndLabelEdits()
+    {
+        QTemporaryDir dir;
+        const QString project = dir.filePath("labels.lepton");
+        QCOMPARE(runProcess(LEPTON_CLI, {"new", project}).exitCode, 0);
+        auto imported = runProcess(LEPTON_CLI, {"import", project, "--csv", kIris, "--skip-rows", "1"});
+        QVERIFY2(imported.exitCode == 0, imported.err.constData());
+
+        auto list = runProcess(LEPTON_CLI, {"dataset", project, "--list", "--json"});
+        QVERIFY2(list.exitCode == 0, list.err.constData());
+        const QJsonArray datasets = outputJson(list.out).value("datasets").toArray();
+        QCOMPARE(datasets.size(), 1);
+        QCOMPARE(datasets[0].toObject().value("samples").toInt(), 150);
+        QCOMPARE(datasets[0].toObject().value("classes").toArray().size(), 3);
+
+        // The stratified split of 50 per class: 40 train, 5 validation, 5 test each.
+        const auto classes = [&]() {
+            auto stats = runProcess(LEPTON_CLI, {"dataset", project, "--stats", "--json"});
+            return outputJson(stats.out).value("classes").toArray();
+        };
+        QJsonArray c = classes();
+        QCOMPARE(c.size(), 3);
+        for (const QJsonValue &v : c) {
+            QCOMPARE(v.toObject().value("samples").toInt(), 50);
+            QCOMPARE(v.toObject().value("train").toInt(), 40);
+            QCOMPARE(v.toObject().value("validation").toInt(), 5);
+        }
+        auto text = runProcess(LEPTON_CLI, {"dataset", project, "--stats"});
+        QVERIFY2(text.out.contains("versicolor") && text.out.contains("150 samples"), text.out.constData());
+
+        auto renamed = runProcess(LEPTON_CLI, {"dataset", project, "--rename-class", "virginica=Virginica"});
+        QVERIFY2(renamed.exitCode == 0, renamed.err.constData());
+        QCOMPARE(classes()[2].toObject().value("name").toString(), QStringLiteral("Virginica"));
+        auto clash = runProcess(LEPTON_CLI, {"dataset", project, "--rename-class", "setosa=versicolor"});
+        QCOMPARE(clash.exitCode, 1);
+        QVERIFY2(clash.err.contains("already has a class 'versicolor'"), clash.err.constData());
+        QCOMPARE(runProcess(LEPTON_CLI, {"dataset", project, "--rename-class", "setosa"}).exitCode, 2);
+        auto unknown = runProcess(LEPTON_CLI, {"dataset", project, "--merge-class", "rose=setosa"});
+        QCOMPARE(unknown.exitCode, 1);
+        QVERIFY2(unknown.err.contains("no class 'rose'"), unknown.err.constData());
+
+        // Two samples of setosa (ids from --samples) to versicolor, one excluded.
+        auto setosa = runProcess(LEPTON_CLI, {"dataset", project, "--samples", "setosa", "--json"});
+        const QJsonArray ids = outputJson(setosa.out).value("samples").toArray();
+        QCOMPARE(ids.size(), 50);
+        const QString a = QString::number(ids[0].toObject().value("id").toInteger());
+        const QString b = QString::number(ids[1].toObject().value("id").toInteger());
+        const QString e = QString::number(ids[2].toObject().value("id").toInteger());
+        auto relabel = runProcess(LEPTON_CLI, {"dataset", project, "--relabel", a + "," + b + "=versicolor"});
+        QVERIFY2(relabel.exitCode == 0, relabel.err.constData());
+        auto excluded = runProcess(LEPTON_CLI, {"dataset", project, "--exclude", e, "--json"});
+        QVERIFY2(excluded.exitCode == 0, excluded.err.constData());
+        QCOMPARE(outputJson(excluded.out).value("dataset").toObject().value("samples").toInt(), 149);
+        c = classes();
+        QCOMPARE(c[0].toObject().value("samples").toInt(), 47);
+        QCOMPARE(c[1].toObject().value("samples").toInt(), 52);
+        QCOMPARE(runProcess(LEPTON_CLI, {"dataset", project, "--exclude", "x1"}).exitCode, 2);
+
+        // versicolor into Virginica: two classes of 47 and 102.
+        auto merged = runProcess(LEPTON_CLI, {"dataset", project, "--merge-class", "versicolor=Virginica", "--json"});
+        QVERIFY2(merged.exitCode == 0, merged.err.constData());
+        QCOMPARE(outputJson(merged.out).value("moved_samples").toInt(), 52);
+        c = classes();
+        QCOMPARE(c.size(), 2);
+        QCOMPARE(c[1].toObject().value("name").toString(), QStringLiteral("Virginica"));
+        QCOMPARE(c[1].toObject().value("samples").toInt(), 102);
+
+        // Once a run used the dataset, its samples stay as trained on: edits are refused, a copy is edited.
+        auto trained = runProcess(LEPTON_CLI, {"train", project, "--template", "mlp", "--epochs", "1"});
+        QVERIFY2(trained.exitCode == 0, trained.err.constData());
+        auto refused = runProcess(LEPTON_CLI, {"dataset", project, "--exclude", a});
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.err.contains("used by 1 training run(s)"), refused.err.constData());
+        auto copy = runProcess(LEPTON_CLI, {"dataset", project, "--copy", "iris v2", "--json"});
+        QVERIFY2(copy.exitCode == 0, copy.err.constData());
+        const QString copyId = QString::number(outputJson(copy.out).value("copy_id").toInteger());
+        QCOMPARE(runProcess(LEPTON_CLI, {"dataset", project, "--stats"}).exitCode, 1);   // two datasets: which?
+        auto copyStats = runProcess(LEPTON_CLI, {"dataset", project, "--dataset", copyId, "--stats", "--json"});
+        QCOMPARE(outputJson(copyStats.out).value("samples").toInt(), 149);
+        auto copySamples = runProcess(LEPTON_CLI, {"dataset", project, "--dataset", copyId, "--samples", "0", "--json"});
+        const QString first = QString::number(
+            outputJson(copySamples.out).value("samples").toArray()[0].toObject().value("id").toInteger());
+        auto edited = runProcess(LEPTON_CLI, {"dataset", project, "--dataset", copyId, "--exclude", first});
+        QVERIFY2(edited.exitCode == 0, edited.err.constData());
+    }
+
     // Regression from the CLI: scikit-learn's Boston house prices (506 rows, 13 features, target
     // MEDV) imported with --regression, standardized, an MLP trained with the MSE loss, evaluated
     // with MAE/RMSE/R², the per-sample CSV and the HTML report written from the same predictions.

@@ -1,0 +1,341 @@
+// Label edits of a dataset: rename and merge classes, relabel and remove samples, copy a dataset;
+// each in one transaction and returning what the matching restore needs to undo it.
+#include "project/projectstore.h"
+
+#include <QDir>
+#include <algorithm>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace lepton {
+namespace {
+
+// Runs the statements of one edit in a transaction; rolls back and names the failing statement.
+class Transaction
+{
+public:
+    Transaction(QSqlDatabase db, const QString &path) : m_db(db), m_path(path), m_query(db)
+    {
+        m_open = m_db.transaction();
+        if (!m_open)
+            m_error = m_db.lastError().text();
+    }
+    ~Transaction()
+    {
+        if (m_open)
+            m_db.rollback();
+    }
+    bool ok() const { return m_error.isEmpty(); }
+    QString error() const { return QStringLiteral("%1: %2").arg(QDir::toNativeSeparators(m_path), m_error); }
+    // Executes `sql` with `values` bound in order; false (and the error kept) on failure.
+    bool exec(const QString &sql, const QVariantList &values = {})
+    {
+        if (!ok())
+            return false;
+        m_query.prepare(sql);
+        for (const QVariant &v : values)
+            m_query.addBindValue(v);
+        if (!m_query.exec())
+            m_error = m_query.lastError().text();
+        return ok();
+    }
+    QSqlQuery &query() { return m_query; }
+    bool commit()
+    {
+        if (ok() && !m_db.commit())
+            m_error = m_db.lastError().text();
+        m_open = !ok();
+        return ok();
+    }
+
+private:
+    QSqlDatabase m_db;
+    QString m_path;
+    QSqlQuery m_query;
+    bool m_open = false;
+    QString m_error;
+};
+
+// Shifts class indices (and sample labels) >= `first` by `delta` (+1 or −1), avoiding transient
+// duplicates of the (dataset_id, idx) key by going through negative values.
+bool shiftClasses(Transaction &t, qint64 datasetId, int first, int delta)
+{
+    return t.exec(QStringLiteral("UPDATE classes SET idx = -idx - 1 WHERE dataset_id = ? AND idx >= ?"), {datasetId, first})
+           && t.exec(QStringLiteral("UPDATE classes SET idx = -idx - 1 + ? WHERE dataset_id = ? AND idx < 0"),
+                     {delta, datasetId})
+           && t.exec(QStringLiteral("UPDATE samples SET label = label + ? WHERE dataset_id = ? AND label >= ?"),
+                     {delta, datasetId, first});
+}
+
+// The distinct ids, sorted; empty ids are refused by the callers.
+QVector<qint64> distinct(QVector<qint64> ids)
+{
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
+}
+
+QString idList(const QVector<qint64> &ids)
+{
+    QStringList parts;
+    for (qint64 id : ids)
+        parts << QString::number(id);
+    return parts.join(QLatin1Char(','));
+}
+
+} // namespace
+
+Result<QString> ProjectStore::datasetInUse(qint64 datasetId) const
+{
+    auto ds = dataset(datasetId);
+    if (!ds)
+        return Result<QString>::failure(ds.error());
+    QSqlQuery q(database());
+    QStringList users;
+    const struct { const char *sql; const char *what; } checks[] = {
+        {"SELECT COUNT(*) FROM runs WHERE dataset_id = ?", "training run(s)"},
+        {"SELECT COUNT(*) FROM model_versions WHERE dataset_id = ?", "model version(s)"},
+        {"SELECT COUNT(*) FROM evaluations WHERE dataset_id = ?", "evaluation(s)"},
+    };
+    for (const auto &check : checks) {
+        q.prepare(QString::fromLatin1(check.sql));
+        q.addBindValue(datasetId);
+        if (!q.exec() || !q.next())
+            return Result<QString>::failure(q.lastError().text());
+        if (const qint64 n = q.value(0).toLongLong(); n > 0)
+            users << QStringLiteral("%1 %2").arg(n).arg(QLatin1String(check.what));
+    }
+    if (users.isEmpty())
+        return QString();
+    return QStringLiteral("dataset #%1 '%2' is used by %3: changing its samples or classes would change what they "
+                          "were trained or evaluated on. Edit a copy (`lepton dataset --copy`, or \"Copy dataset\" "
+                          "in the Data dock)")
+        .arg(datasetId)
+        .arg(ds->name, users.join(QStringLiteral(", ")));
+}
+
+Result<QString> ProjectStore::renameClass(qint64 datasetId, int classIndex, const QString &newName)
+{
+    using R = Result<QString>;
+    auto ds = dataset(datasetId);
+    if (!ds)
+        return R::failure(ds.error());
+    const QString name = newName.trimmed();
+    if (classIndex < 0 || classIndex >= ds->classes.size())
+        return R::failure(QStringLiteral("dataset '%1' has no class %2 (it has %3)").arg(ds->name).arg(classIndex).arg(ds->classes.size()));
+    if (name.isEmpty())
+        return R::failure(QStringLiteral("a class name cannot be empty"));
+    if (const int other = ds->classes.indexOf(name); other >= 0 && other != classIndex)
+        return R::failure(QStringLiteral("dataset '%1' already has a class '%2' (merge the classes instead)").arg(ds->name, name));
+    Transaction t(database(), path());
+    t.exec(QStringLiteral("UPDATE classes SET name = ? WHERE dataset_id = ? AND idx = ?"), {name, datasetId, classIndex});
+    if (!t.commit())
+        return R::failure(t.error());
+    return ds->classes[classIndex];
+}
+
+Result<ClassMerge> ProjectStore::mergeClass(qint64 datasetId, int from, int into)
+{
+    using R = Result<ClassMerge>;
+    auto ds = dataset(datasetId);
+    if (!ds)
+        return R::failure(ds.error());
+    const int k = int(ds->classes.size());
+    if (from < 0 || from >= k || into < 0 || into >= k)
+        return R::failure(QStringLiteral("dataset '%1' has classes 0..%2; cannot merge %3 into %4").arg(ds->name).arg(k - 1).arg(from).arg(into));
+    if (from == into)
+        return R::failure(QStringLiteral("a class cannot be merged into itself"));
+    if (k < 3)
+        return R::failure(QStringLiteral("dataset '%1' would be left with one class").arg(ds->name));
+    auto inUse = datasetInUse(datasetId);
+    if (!inUse)
+        return R::failure(inUse.error());
+    if (!inUse->isEmpty())
+        return R::failure(inUse.value());
+    ClassMerge merge;
+    merge.fromIndex = from;
+    merge.intoIndex = into;
+    merge.fromName = ds->classes[from];
+    Transaction t(database(), path());
+    if (t.exec(QStringLiteral("SELECT id FROM samples WHERE dataset_id = ? AND label = ? ORDER BY id"), {datasetId, from}))
+        while (t.query().next())
+            merge.sampleIds << t.query().value(0).toLongLong();
+    t.exec(QStringLiteral("UPDATE samples SET label = ? WHERE dataset_id = ? AND label = ?"), {into, datasetId, from});
+    t.exec(QStringLiteral("DELETE FROM classes WHERE dataset_id = ? AND idx = ?"), {datasetId, from});
+    if (t.ok())
+        shiftClasses(t, datasetId, from + 1, -1);
+    if (!t.commit())
+        return R::failure(t.error());
+    return merge;
+}
+
+Status ProjectStore::undoMergeClass(qint64 datasetId, const ClassMerge &merge)
+{
+    Transaction t(database(), path());
+    shiftClasses(t, datasetId, merge.fromIndex, +1);
+    t.exec(QStringLiteral("INSERT INTO classes (dataset_id, idx, name) VALUES (?, ?, ?)"),
+           {datasetId, merge.fromIndex, merge.fromName});
+    if (!merge.sampleIds.isEmpty())
+        t.exec(QStringLiteral("UPDATE samples SET label = ? WHERE dataset_id = ? AND id IN (%1)").arg(idList(merge.sampleIds)),
+               {merge.fromIndex, datasetId});
+    if (!t.commit())
+        return Status::failure(t.error());
+    return success();
+}
+
+Result<QVector<SampleRecord>> ProjectStore::relabelSamples(qint64 datasetId, const QVector<qint64> &givenIds, int label)
+{
+    using R = Result<QVector<SampleRecord>>;
+    const QVector<qint64> sampleIds = distinct(givenIds);
+    if (sampleIds.isEmpty())
+        return R::failure(QStringLiteral("no samples given"));
+    auto ds = dataset(datasetId);
+    if (!ds)
+        return R::failure(ds.error());
+    if (ds->isRegression())
+        return R::failure(QStringLiteral("dataset '%1' is a regression dataset: its samples have targets, not classes").arg(ds->name));
+    if (label < 0 || label >= ds->classes.size())
+        return R::failure(QStringLiteral("dataset '%1' has no class %2").arg(ds->name).arg(label));
+    auto inUse = datasetInUse(datasetId);
+    if (!inUse)
+        return R::failure(inUse.error());
+    if (!inUse->isEmpty())
+        return R::failure(inUse.value());
+    QVector<SampleRecord> before;
+    Transaction t(database(), path());
+    if (t.exec(QStringLiteral("SELECT id, label FROM samples WHERE dataset_id = ? AND id IN (%1) ORDER BY id").arg(idList(sampleIds)),
+               {datasetId}))
+        while (t.query().next()) {
+            SampleRecord s;
+            s.id = t.query().value(0).toLongLong();
+            s.label = t.query().value(1).toInt();
+            before << s;
+        }
+    if (t.ok() && before.size() != sampleIds.size())
+        return R::failure(QStringLiteral("%1 of the %2 samples are not in dataset '%3'")
+                              .arg(sampleIds.size() - before.size())
+                              .arg(sampleIds.size())
+                              .arg(ds->name));
+    t.exec(QStringLiteral("UPDATE samples SET label = ? WHERE dataset_id = ? AND id IN (%1)").arg(idList(sampleIds)),
+           {label, datasetId});
+    if (!t.commit())
+        return R::failure(t.error());
+    return before;
+}
+
+Status ProjectStore::restoreLabels(qint64 datasetId, const QVector<SampleRecord> &samples)
+{
+    Transaction t(database(), path());
+    for (const SampleRecord &s : samples)
+        t.exec(QStringLiteral("UPDATE samples SET label = ? WHERE dataset_id = ? AND id = ?"), {s.label, datasetId, s.id});
+    if (!t.commit())
+        return Status::failure(t.error());
+    return success();
+}
+
+Result<QVector<SampleRecord>> ProjectStore::removeSamples(qint64 datasetId, const QVector<qint64> &givenIds)
+{
+    using R = Result<QVector<SampleRecord>>;
+    const QVector<qint64> sampleIds = distinct(givenIds);
+    if (sampleIds.isEmpty())
+        return R::failure(QStringLiteral("no samples given"));
+    auto ds = dataset(datasetId);
+    if (!ds)
+        return R::failure(ds.error());
+    auto inUse = datasetInUse(datasetId);
+    if (!inUse)
+        return R::failure(inUse.error());
+    if (!inUse->isEmpty())
+        return R::failure(inUse.value());
+    QVector<SampleRecord> removed;
+    Transaction t(database(), path());
+    if (t.exec(QStringLiteral("SELECT id, path, label, split, hash, target, pixels FROM samples WHERE dataset_id = ? "
+                              "AND id IN (%1) ORDER BY id")
+                   .arg(idList(sampleIds)),
+               {datasetId}))
+        while (t.query().next()) {
+            QSqlQuery &q = t.query();
+            SampleRecord s;
+            s.id = q.value(0).toLongLong();
+            s.path = q.value(1).toString();
+            s.label = q.value(2).toInt();
+            s.split = Split(q.value(3).toInt());
+            s.hash = q.value(4).toString().toLatin1();
+            s.target = q.value(5).toDouble();
+            s.pixels = q.value(6).toByteArray();
+            removed << s;
+        }
+    if (t.ok() && removed.size() != sampleIds.size())
+        return R::failure(QStringLiteral("%1 of the %2 samples are not in dataset '%3'")
+                              .arg(sampleIds.size() - removed.size())
+                              .arg(sampleIds.size())
+                              .arg(ds->name));
+    if (t.ok() && removed.size() == ds->sampleCount())
+        return R::failure(QStringLiteral("dataset '%1' would be left without samples").arg(ds->name));
+    t.exec(QStringLiteral("DELETE FROM samples WHERE dataset_id = ? AND id IN (%1)").arg(idList(sampleIds)), {datasetId});
+    if (!t.commit())
+        return R::failure(t.error());
+    return removed;
+}
+
+Status ProjectStore::restoreSamples(qint64 datasetId, const QVector<SampleRecord> &samples)
+{
+    auto ds = dataset(datasetId);
+    if (!ds)
+        return Status::failure(ds.error());
+    Transaction t(database(), path());
+    for (const SampleRecord &s : samples)
+        t.exec(QStringLiteral("INSERT INTO samples (id, dataset_id, path, label, split, hash, pixels, target) "
+                              "VALUES (?,?,?,?,?,?,?,?)"),
+               {s.id, datasetId, s.path, s.label, int(s.split), QString::fromLatin1(s.hash), s.pixels,
+                ds->isRegression() ? QVariant(s.target) : QVariant()});
+    if (!t.commit())
+        return Status::failure(t.error());
+    return success();
+}
+
+Result<qint64> ProjectStore::copyDataset(qint64 datasetId, const QString &name)
+{
+    using R = Result<qint64>;
+    auto ds = dataset(datasetId);
+    if (!ds)
+        return R::failure(ds.error());
+    const QString copyName = name.trimmed().isEmpty() ? QStringLiteral("%1 (copy)").arg(ds->name) : name.trimmed();
+    Transaction t(database(), path());
+    t.exec(QStringLiteral("INSERT INTO datasets (name, source, kind, channels, height, width, split_seed, created, task, "
+                          "target_name) SELECT ?, source, kind, channels, height, width, split_seed, "
+                          "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), task, target_name FROM datasets WHERE id = ?"),
+           {copyName, datasetId});
+    const qint64 id = t.ok() ? t.query().lastInsertId().toLongLong() : 0;
+    t.exec(QStringLiteral("INSERT INTO classes (dataset_id, idx, name) SELECT ?, idx, name FROM classes WHERE dataset_id = ?"),
+           {id, datasetId});
+    t.exec(QStringLiteral("INSERT INTO samples (dataset_id, path, label, split, hash, pixels, target) SELECT ?, path, label, "
+                          "split, hash, pixels, target FROM samples WHERE dataset_id = ? ORDER BY id"),
+           {id, datasetId});
+    t.exec(QStringLiteral("INSERT INTO augmentation_pipelines (dataset_id, pipeline_json, updated) SELECT ?, pipeline_json, "
+                          "updated FROM augmentation_pipelines WHERE dataset_id = ?"),
+           {id, datasetId});
+    if (!t.commit())
+        return R::failure(t.error());
+    return id;
+}
+
+Status ProjectStore::deleteDataset(qint64 datasetId)
+{
+    auto inUse = datasetInUse(datasetId);
+    if (!inUse)
+        return Status::failure(inUse.error());
+    if (!inUse->isEmpty())
+        return Status::failure(inUse.value());
+    Transaction t(database(), path());
+    for (const char *table : {"samples", "classes", "augmentation_pipelines"})
+        t.exec(QStringLiteral("DELETE FROM %1 WHERE dataset_id = ?").arg(QLatin1String(table)), {datasetId});
+    t.exec(QStringLiteral("DELETE FROM datasets WHERE id = ?"), {datasetId});
+    if (!t.commit())
+        return Status::failure(t.error());
+    return success();
+}
+
+} // namespace lepton
