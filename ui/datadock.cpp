@@ -3,6 +3,7 @@
 #include "data/augmentationeditor.h"
 #include "data/classcountchart.h"
 #include "data/datasetstats.h"
+#include "data/labeleditcommand.h"
 #include "importdialog.h"
 #include "projectcontext.h"
 #include "recordtext.h"
@@ -15,12 +16,14 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QListView>
+#include <QMenu>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSplitter>
 #include <QStandardItemModel>
 #include <QTabWidget>
 #include <QTableWidget>
+#include <QUndoStack>
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
@@ -82,6 +85,18 @@ DataDock::DataDock(ProjectContext *project, QWidget *parent)
     , m_importStatus(new QLabel)
     , m_tabs(new QTabWidget)
     , m_augmentation(new AugmentationEditor(project))
+    , m_undo(new QUndoStack(this))
+    , m_classFilter(new QComboBox)
+    , m_mergeTarget(new QComboBox)
+    , m_mergeButton(new QPushButton(tr("Merge selected class into")))
+    , m_relabelTarget(new QComboBox)
+    , m_relabelButton(new QPushButton(tr("Move selected to")))
+    , m_excludeButton(new QPushButton(tr("Exclude selected")))
+    , m_selectionNote(new QLabel)
+    , m_copyButton(new QPushButton(tr("Copy dataset")))
+    , m_undoButton(new QPushButton(tr("Undo")))
+    , m_redoButton(new QPushButton(tr("Redo")))
+    , m_editNote(new QLabel)
 {
     setObjectName("dataDock");
     m_datasetCombo->setObjectName("dataDatasetCombo");
@@ -98,8 +113,15 @@ DataDock::DataDock(ProjectContext *project, QWidget *parent)
     m_classTable->setHorizontalHeaderLabels(
         {tr("Class"), tr("Samples"), tr("Train"), tr("Validation"), tr("Test")});
     m_classTable->verticalHeader()->hide();
-    m_classTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    // Class names are renamed in place (double-click or F2); the counts are read-only items.
+    m_classTable->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
+    m_classTable->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_classTable->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_classTable->setContextMenuPolicy(Qt::CustomContextMenu);
     m_classTable->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_classTable->setToolTip(tr("Double-click a class name to rename it; right-click to merge it into another class."));
+    m_mergeTarget->setObjectName("dataMergeTarget");
+    m_mergeButton->setObjectName("dataMergeButton");
 
     m_splitCombo->setObjectName("dataSplitCombo");
     m_splitCombo->addItem(tr("All splits"), -1);
@@ -114,7 +136,27 @@ DataDock::DataDock(ProjectContext *project, QWidget *parent)
     m_thumbnails->setMovement(QListView::Static);
     m_thumbnails->setUniformItemSizes(true);
     m_thumbnails->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_thumbnails->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_thumbnails->setContextMenuPolicy(Qt::CustomContextMenu);
     m_thumbnails->setModel(m_thumbnailModel);
+    m_classFilter->setObjectName("dataClassFilter");
+    m_relabelTarget->setObjectName("dataRelabelTarget");
+    m_relabelButton->setObjectName("dataRelabelButton");
+    m_excludeButton->setObjectName("dataExcludeButton");
+    m_excludeButton->setToolTip(tr("Remove the selected samples from the dataset (undoable)."));
+    m_selectionNote->setObjectName("dataSelectionNote");
+
+    m_copyButton->setObjectName("dataCopyButton");
+    m_copyButton->setToolTip(tr("A new dataset with the same classes, samples, splits and augmentation, to edit "
+                                "while runs keep the original."));
+    m_undoButton->setObjectName("dataUndoButton");
+    m_redoButton->setObjectName("dataRedoButton");
+    m_undoButton->setEnabled(false);
+    m_redoButton->setEnabled(false);
+    m_editNote->setObjectName("dataEditNote");
+    m_editNote->setWordWrap(true);
+    m_editNote->setStyleSheet("color: #555;");
+    m_editNote->hide();
 
     m_importButton->setObjectName("dataImportButton");
     m_cancelButton->setObjectName("dataImportCancelButton");
@@ -128,6 +170,9 @@ DataDock::DataDock(ProjectContext *project, QWidget *parent)
     auto top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Dataset:")));
     top->addWidget(m_datasetCombo, 1);
+    top->addWidget(m_copyButton);
+    top->addWidget(m_undoButton);
+    top->addWidget(m_redoButton);
     top->addWidget(m_importButton);
     auto importRow = new QHBoxLayout;
     importRow->addWidget(m_importProgress, 1);
@@ -139,6 +184,10 @@ DataDock::DataDock(ProjectContext *project, QWidget *parent)
     m_classTitle = new QLabel(tr("Classes"));
     m_classTitle->setObjectName("dataClassTitle");
     classLayout->addWidget(m_classTitle);
+    auto mergeRow = new QHBoxLayout;
+    mergeRow->addWidget(m_mergeButton);
+    mergeRow->addWidget(m_mergeTarget, 1);
+    classLayout->addLayout(mergeRow);
     auto classSplit = new QSplitter(Qt::Vertical);
     classSplit->addWidget(m_classTable);
     classSplit->addWidget(m_classChart);
@@ -153,9 +202,16 @@ DataDock::DataDock(ProjectContext *project, QWidget *parent)
     auto thumbHeader = new QHBoxLayout;
     thumbHeader->addWidget(new QLabel(tr("Samples")));
     thumbHeader->addWidget(m_splitCombo);
+    thumbHeader->addWidget(m_classFilter);
     thumbHeader->addWidget(m_thumbnailNote, 1);
     thumbLayout->addLayout(thumbHeader);
     thumbLayout->addWidget(m_thumbnails);
+    auto sampleEditRow = new QHBoxLayout;
+    sampleEditRow->addWidget(m_selectionNote, 1);
+    sampleEditRow->addWidget(m_relabelButton);
+    sampleEditRow->addWidget(m_relabelTarget);
+    sampleEditRow->addWidget(m_excludeButton);
+    thumbLayout->addLayout(sampleEditRow);
 
     auto splitter = new QSplitter(Qt::Horizontal);
     splitter->addWidget(classBox);
@@ -169,6 +225,7 @@ DataDock::DataDock(ProjectContext *project, QWidget *parent)
     layout->addLayout(importRow);
     layout->addWidget(m_importStatus);
     layout->addWidget(m_summary);
+    layout->addWidget(m_editNote);
     layout->addWidget(m_error);
     m_tabs->setObjectName("dataTabs");
     m_augmentation->setObjectName("dataAugmentation");
@@ -180,6 +237,7 @@ DataDock::DataDock(ProjectContext *project, QWidget *parent)
     // Work for the previous project stops first, then the new one is shown (its preview scheduled).
     connect(m_project, &ProjectContext::projectChanged, this, [this] {
         stopAndWait();
+        m_undo->clear();
         m_importStatus->clear();
         m_importButton->setEnabled(m_project->isOpen());
     });
@@ -191,6 +249,50 @@ DataDock::DataDock(ProjectContext *project, QWidget *parent)
     connect(&m_watcher, &QFutureWatcher<void>::finished, this, &DataDock::finishImport);
     m_importButton->setEnabled(m_project->isOpen());
     connect(m_splitCombo, &QComboBox::currentIndexChanged, this, &DataDock::showCurrent);
+    connect(m_classFilter, &QComboBox::currentIndexChanged, this, [this] {
+        if (!m_filling) {
+            m_thumbnailModel->clear();
+            loadThumbnails(m_info);
+            updateEditState();
+        }
+    });
+
+    // Label edits.
+    // The rename rebuilds the table, so it runs after the edited item has finished changing.
+    connect(m_classTable, &QTableWidget::itemChanged, this, [this](QTableWidgetItem *item) {
+        if (m_filling || item->column() != 0)
+            return;
+        const int index = item->data(Qt::UserRole).toInt();
+        const QString name = item->text();
+        QMetaObject::invokeMethod(this, [this, index, name] { renameClass(index, name); }, Qt::QueuedConnection);
+    });
+    connect(m_classTable, &QTableWidget::itemSelectionChanged, this, &DataDock::updateEditState);
+    connect(m_mergeTarget, &QComboBox::currentIndexChanged, this, &DataDock::updateEditState);
+    connect(m_thumbnails->selectionModel(), &QItemSelectionModel::selectionChanged, this, &DataDock::updateEditState);
+    connect(m_mergeButton, &QPushButton::clicked, this,
+            [this] { mergeClass(m_classTable->currentRow(), m_mergeTarget->currentData().toInt()); });
+    connect(m_relabelButton, &QPushButton::clicked, this,
+            [this] { relabelSamples(selectedSampleIds(), m_relabelTarget->currentData().toInt()); });
+    connect(m_excludeButton, &QPushButton::clicked, this, [this] { excludeSamples(selectedSampleIds()); });
+    connect(m_copyButton, &QPushButton::clicked, this, &DataDock::copyDataset);
+    connect(m_classTable, &QWidget::customContextMenuRequested, this, &DataDock::showClassMenu);
+    connect(m_thumbnails, &QWidget::customContextMenuRequested, this, &DataDock::showSampleMenu);
+    connect(m_undoButton, &QPushButton::clicked, m_undo, &QUndoStack::undo);
+    connect(m_redoButton, &QPushButton::clicked, m_undo, &QUndoStack::redo);
+    connect(m_undo, &QUndoStack::canUndoChanged, m_undoButton, &QWidget::setEnabled);
+    connect(m_undo, &QUndoStack::canRedoChanged, m_redoButton, &QWidget::setEnabled);
+    connect(m_undo, &QUndoStack::undoTextChanged, this,
+            [this](const QString &text) { m_undoButton->setToolTip(text.isEmpty() ? QString() : tr("Undo %1").arg(text)); });
+    connect(m_undo, &QUndoStack::redoTextChanged, this,
+            [this](const QString &text) { m_redoButton->setToolTip(text.isEmpty() ? QString() : tr("Redo %1").arg(text)); });
+    QAction *undo = m_undo->createUndoAction(this);
+    undo->setShortcut(QKeySequence::Undo);
+    undo->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    QAction *redo = m_undo->createRedoAction(this);
+    redo->setShortcut(QKeySequence::Redo);
+    redo->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_tabs->widget(0)->addAction(undo);
+    m_tabs->widget(0)->addAction(redo);
     reloadDatasets();
 }
 
@@ -323,13 +425,22 @@ void DataDock::reloadDatasets()
         if (!selectComboId(m_datasetCombo, previous) && m_datasetCombo->count() > 0)
             m_datasetCombo->setCurrentIndex(0);
     }
-    // Contents changes (a new run, say) need no reload of an unchanged dataset view.
-    if (previous == 0 || previous != currentDatasetId() || m_classTable->rowCount() == 0)
+    // Contents changes (a new run, say) need no reload of an unchanged dataset view, but may make
+    // its samples and classes read-only (or editable again).
+    if (previous == 0 || previous != currentDatasetId() || m_classTable->rowCount() == 0) {
         showCurrent();
+    } else if (ProjectStore *store = m_project->store(); store && m_info.id != 0) {
+        auto inUse = store->datasetInUse(m_info.id);
+        m_inUse = inUse ? inUse.value() : inUse.error();
+        updateEditState();
+    }
 }
 
 void DataDock::showCurrent()
 {
+    const QSignalBlocker blockTable(m_classTable);
+    m_info = DatasetInfo();
+    m_inUse.clear();
     m_classTable->setRowCount(0);
     m_classChart->clear();
     m_thumbnailModel->clear();
@@ -340,6 +451,7 @@ void DataDock::showCurrent()
     if (!store || id == 0) {
         m_augmentation->setDataset({});
         m_summary->setText(store ? tr("This project has no datasets.") : QString());
+        updateEditState();
         return;
     }
     auto dataset = store->dataset(id);
@@ -347,9 +459,33 @@ void DataDock::showCurrent()
         m_summary->clear();
         m_error->setText(dataset.error());
         m_error->show();
+        updateEditState();
         return;
     }
-    const DatasetInfo &info = dataset.value();
+    m_info = dataset.value();
+    const DatasetInfo &info = m_info;
+    if (auto inUse = store->datasetInUse(id))
+        m_inUse = inUse.value();
+    else
+        m_inUse = inUse.error();
+    {   // the class pickers: keep the filter's class when it still exists
+        m_filling = true;
+        const int filter = m_classFilter->currentData().toInt();
+        const QString filterName = filter >= 0 ? m_classFilter->currentText() : QString();
+        m_classFilter->clear();
+        m_mergeTarget->clear();
+        m_relabelTarget->clear();
+        m_classFilter->addItem(tr("All classes"), -1);
+        for (int c = 0; c < info.classes.size(); ++c) {
+            m_classFilter->addItem(info.classes[c], c);
+            m_mergeTarget->addItem(info.classes[c], c);
+            m_relabelTarget->addItem(info.classes[c], c);
+        }
+        if (const int again = m_classFilter->findText(filterName); !filterName.isEmpty() && again > 0)
+            m_classFilter->setCurrentIndex(again);
+        m_classFilter->setVisible(!info.isRegression());
+        m_filling = false;
+    }
     m_augmentation->setDataset(info);
     m_summary->setText(tr("<b>%1</b> — %2 from %3<br>Input %4×%5×%6 (channels×height×width), "
                           "%7 samples: %8 train, %9 validation, %10 test (%11)")
@@ -374,11 +510,13 @@ void DataDock::showCurrent()
     if (!stats) {
         m_error->setText(stats.error());
         m_error->show();
+        updateEditState();
         return;
     }
     if (info.isRegression()) {
         showTargets(stats.value());
         loadThumbnails(info);
+        updateEditState();
         return;
     }
     const QVector<std::array<int, 3>> &perSplit = stats->classCounts;
@@ -387,16 +525,19 @@ void DataDock::showCurrent()
         const std::array<int, 3> &n = perSplit[c];
         auto name = new QTableWidgetItem(info.classes[c]);
         name->setData(Qt::UserRole, c);
+        name->setToolTip(tr("Double-click to rename"));
         m_classTable->setItem(c, 0, name);
         const QList<int> counts{n[0] + n[1] + n[2], n[0], n[1], n[2]};
         for (int k = 0; k < counts.size(); ++k) {
             auto item = new QTableWidgetItem(QString::number(counts[k]));
+            item->setFlags(item->flags() & ~Qt::ItemIsEditable);
             item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
             m_classTable->setItem(c, k + 1, item);
         }
     }
     m_classChart->setCounts(info.classes, perSplit);
     loadThumbnails(info);
+    updateEditState();
 }
 
 void DataDock::showTargets(const DatasetStatistics &stats)
@@ -405,13 +546,16 @@ void DataDock::showTargets(const DatasetStatistics &stats)
     const QStringList rows{tr("samples"), tr("min"), tr("mean"), tr("max"), tr("std")};
     m_classTable->setRowCount(int(rows.size()));
     for (int r = 0; r < rows.size(); ++r) {
-        m_classTable->setItem(r, 0, new QTableWidgetItem(rows[r]));
+        auto name = new QTableWidgetItem(rows[r]);
+        name->setFlags(name->flags() & ~Qt::ItemIsEditable);
+        m_classTable->setItem(r, 0, name);
         for (int c = 0; c < 4; ++c) {
             const TargetStatistics &t = stats.target[size_t(c)];
             const double values[] = {double(t.count), t.min, t.mean, t.max, t.std};
             auto item = new QTableWidgetItem(r == 0 ? QString::number(t.count)
                                              : t.count ? QString::number(values[r], 'g', 5)
                                                        : QStringLiteral("—"));
+            item->setFlags(item->flags() & ~Qt::ItemIsEditable);
             item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
             m_classTable->setItem(r, c + 1, item);
         }
@@ -443,10 +587,16 @@ void DataDock::loadThumbnails(const DatasetInfo &info)
         split = Split(splitValue);
     // Samples come back in import order (grouped by class); to show every class, read all of
     // a small dataset and take evenly spaced ones. Large datasets show the first ones only.
-    const qint64 total = split ? info.splitCounts[int(*split)] : info.sampleCount();
+    // A class filter counts its samples first (ids only, no pixels).
+    const int label = info.isRegression() ? -1 : m_classFilter->currentData().toInt();
+    qint64 total = split ? info.splitCounts[int(*split)] : info.sampleCount();
+    if (label >= 0) {
+        auto ofClass = m_project->store()->samples(info.id, split, false, -1, label);
+        total = ofClass ? ofClass->size() : 0;
+    }
     const qint64 bytes = total * info.channels * info.height * info.width;
     const bool spread = total > MaxThumbnails && bytes <= 64ll * 1024 * 1024;
-    auto samples = m_project->store()->samples(info.id, split, true, spread ? -1 : MaxThumbnails);
+    auto samples = m_project->store()->samples(info.id, split, true, spread ? -1 : MaxThumbnails, label);
     if (!samples) {
         m_error->setText(samples.error());
         m_error->show();
@@ -468,28 +618,229 @@ void DataDock::loadThumbnails(const DatasetInfo &info)
         m_thumbnails->setGridSize(QSize());
     }
     for (const SampleRecord &s : shown) {
-        const QString label = info.isRegression() ? QStringLiteral("%1 = %2").arg(info.targetName).arg(s.target, 0, 'g', 6)
-                                                  : info.classes.value(s.label, QString::number(s.label));
+        const QString text = info.isRegression() ? QStringLiteral("%1 = %2").arg(info.targetName).arg(s.target, 0, 'g', 6)
+                                                 : info.classes.value(s.label, QString::number(s.label));
         if (tabular) {   // float32 features: shown as numbers
             QStringList values;
             const auto *f = reinterpret_cast<const float *>(s.pixels.constData());
             for (qsizetype i = 0; i < std::min<qsizetype>(s.pixels.size() / qsizetype(sizeof(float)), 6); ++i)
                 values << QString::number(f[i], 'g', 4);
-            auto item = new QStandardItem(QStringLiteral("%1: %2").arg(label, values.join(QLatin1String(", "))));
-            item->setToolTip(QStringLiteral("%1\nclass %2, %3").arg(s.path, label, splitName(s.split)));
+            auto item = new QStandardItem(QStringLiteral("%1: %2").arg(text, values.join(QLatin1String(", "))));
+            item->setToolTip(tr("sample %1: %2\n%3, %4").arg(s.id).arg(s.path, text, splitName(s.split)));
+            item->setData(s.id, SampleIdRole);
             m_thumbnailModel->appendRow(item);
             continue;
         }
         const QImage image = sampleImage(s, info.channels, info.height, info.width);
-        auto item = new QStandardItem(label);
+        auto item = new QStandardItem(text);
         if (!image.isNull())
             item->setIcon(QIcon(QPixmap::fromImage(
                 image.scaled(40, 40, Qt::KeepAspectRatio, Qt::FastTransformation))));
-        item->setToolTip(QStringLiteral("%1\nclass %2, %3").arg(s.path, label, splitName(s.split)));
+        item->setToolTip(tr("sample %1: %2\n%3, %4").arg(s.id).arg(s.path, text, splitName(s.split)));
+        item->setData(s.id, SampleIdRole);
         m_thumbnailModel->appendRow(item);
     }
     m_thumbnailNote->setText(spread ? tr("%1 of %2, evenly spaced").arg(shown.size()).arg(total)
                                     : tr("first %1 of %2").arg(shown.size()).arg(total));
+}
+
+// ---- label edits ---------------------------------------------------------------------------
+
+namespace {
+template <typename T>
+Status asStatus(const Result<T> &result)
+{
+    return result ? success() : Status::failure(result.error());
+}
+} // namespace
+
+QVector<qint64> DataDock::selectedSampleIds() const
+{
+    QVector<qint64> ids;
+    for (const QModelIndex &index : m_thumbnails->selectionModel()->selectedIndexes())
+        ids << index.data(SampleIdRole).toLongLong();
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+void DataDock::updateEditState()
+{
+    const bool open = m_info.id != 0;
+    const bool editable = open && m_inUse.isEmpty();
+    const bool classes = open && !m_info.isRegression();
+    const int selected = int(m_thumbnails->selectionModel()->selectedIndexes().size());
+    const int row = m_classTable->currentRow();
+    const bool rowSelected = classes && !m_classTable->selectedItems().isEmpty() && row >= 0;
+    m_copyButton->setEnabled(open);
+    m_selectionNote->setText(selected > 0 ? tr("%n sample(s) selected", nullptr, selected)
+                                          : tr("Select samples (Ctrl/Shift-click) to move or exclude them"));
+    m_relabelButton->setVisible(classes);
+    m_relabelTarget->setVisible(classes);
+    m_mergeButton->setVisible(classes);
+    m_mergeTarget->setVisible(classes);
+    m_relabelButton->setEnabled(editable && selected > 0);
+    m_relabelTarget->setEnabled(editable);
+    m_excludeButton->setEnabled(editable && selected > 0);
+    m_mergeButton->setEnabled(editable && rowSelected && m_mergeTarget->currentData().toInt() != row
+                              && m_info.classes.size() > 2);
+    m_mergeTarget->setEnabled(editable);
+    for (QWidget *w : {static_cast<QWidget *>(m_relabelButton), static_cast<QWidget *>(m_excludeButton),
+                       static_cast<QWidget *>(m_mergeButton)})
+        w->setToolTip(open && !editable ? m_inUse : QString());
+    if (classes && m_info.classes.size() <= 2)
+        m_mergeButton->setToolTip(tr("A dataset needs at least two classes."));
+    m_editNote->setVisible(open && !editable);
+    m_editNote->setText(open && !editable ? tr("Samples and classes are read-only: %1. Class names can still be changed.").arg(m_inUse)
+                                          : QString());
+}
+
+bool DataDock::runEdit(const QString &text, const std::function<Status()> &redo, const std::function<Status()> &undo)
+{
+    const Status first = redo();
+    if (first)
+        m_undo->push(new LabelEditCommand(text, redo, undo, [this](const Status &s) { editDone(s); }));
+    editDone(first);
+    return first.ok();
+}
+
+void DataDock::editDone(const Status &status)
+{
+    // Other docks see the new counts and names; this one shows the dataset again, then the error.
+    m_project->notifyContentsChanged();
+    showCurrent();
+    if (!status) {
+        m_error->setText(status.error());
+        m_error->show();
+    }
+}
+
+void DataDock::renameClass(int classIndex, const QString &newName)
+{
+    ProjectStore *store = m_project->store();
+    const qint64 id = m_info.id;
+    if (!store || id == 0 || classIndex < 0 || classIndex >= m_info.classes.size())
+        return;
+    const QString oldName = m_info.classes[classIndex], name = newName.trimmed();
+    if (name == oldName) {
+        showCurrent();   // restores the cell's text (say, trailing spaces)
+        return;
+    }
+    runEdit(tr("rename class '%1' to '%2'").arg(oldName, name),
+            [=] { return asStatus(store->renameClass(id, classIndex, name)); },
+            [=] { return asStatus(store->renameClass(id, classIndex, oldName)); });
+}
+
+void DataDock::mergeClass(int from, int into)
+{
+    ProjectStore *store = m_project->store();
+    const qint64 id = m_info.id;
+    if (!store || id == 0 || from < 0 || from >= m_info.classes.size() || into < 0 || into >= m_info.classes.size())
+        return;
+    auto merge = std::make_shared<ClassMerge>();
+    runEdit(tr("merge class '%1' into '%2'").arg(m_info.classes[from], m_info.classes[into]),
+            [=]() -> Status {
+                auto done = store->mergeClass(id, from, into);
+                if (!done)
+                    return Status::failure(done.error());
+                *merge = done.value();
+                return success();
+            },
+            [=] { return store->undoMergeClass(id, *merge); });
+}
+
+void DataDock::relabelSamples(const QVector<qint64> &sampleIds, int label)
+{
+    ProjectStore *store = m_project->store();
+    const qint64 id = m_info.id;
+    if (!store || id == 0 || sampleIds.isEmpty() || label < 0 || label >= m_info.classes.size())
+        return;
+    auto before = std::make_shared<QVector<SampleRecord>>();
+    runEdit(tr("move %n sample(s) to '%1'", nullptr, int(sampleIds.size())).arg(m_info.classes[label]),
+            [=]() -> Status {
+                auto done = store->relabelSamples(id, sampleIds, label);
+                if (!done)
+                    return Status::failure(done.error());
+                *before = done.value();
+                return success();
+            },
+            [=] { return store->restoreLabels(id, *before); });
+}
+
+void DataDock::excludeSamples(const QVector<qint64> &sampleIds)
+{
+    ProjectStore *store = m_project->store();
+    const qint64 id = m_info.id;
+    if (!store || id == 0 || sampleIds.isEmpty())
+        return;
+    auto removed = std::make_shared<QVector<SampleRecord>>();
+    runEdit(tr("exclude %n sample(s)", nullptr, int(sampleIds.size())),
+            [=]() -> Status {
+                auto done = store->removeSamples(id, sampleIds);
+                if (!done)
+                    return Status::failure(done.error());
+                *removed = done.value();
+                return success();
+            },
+            [=] { return store->restoreSamples(id, *removed); });
+}
+
+void DataDock::copyDataset()
+{
+    ProjectStore *store = m_project->store();
+    const qint64 id = m_info.id;
+    if (!store || id == 0)
+        return;
+    const QString name = tr("%1 (copy)").arg(m_info.name);
+    auto copyId = std::make_shared<qint64>(0);
+    const bool done = runEdit(tr("copy dataset '%1'").arg(m_info.name),
+                              [=]() -> Status {
+                                  auto copied = store->copyDataset(id, name);
+                                  if (!copied)
+                                      return Status::failure(copied.error());
+                                  *copyId = copied.value();
+                                  return success();
+                              },
+                              [=] { return store->deleteDataset(*copyId); });
+    if (done)
+        showDataset(*copyId);
+}
+
+void DataDock::showClassMenu(const QPoint &pos)
+{
+    const int row = m_classTable->rowAt(pos.y());
+    if (m_info.id == 0 || m_info.isRegression() || row < 0 || row >= m_info.classes.size())
+        return;
+    m_classTable->selectRow(row);
+    QMenu menu(this);
+    menu.addAction(tr("Rename…"), this, [this, row] { m_classTable->editItem(m_classTable->item(row, 0)); });
+    QMenu *merge = menu.addMenu(tr("Merge into"));
+    for (int c = 0; c < m_info.classes.size(); ++c)
+        if (c != row)
+            merge->addAction(m_info.classes[c], this, [this, row, c] { mergeClass(row, c); });
+    merge->setEnabled(m_inUse.isEmpty() && m_info.classes.size() > 2);
+    if (!m_inUse.isEmpty())
+        merge->setToolTip(m_inUse);
+    menu.exec(m_classTable->viewport()->mapToGlobal(pos));
+}
+
+void DataDock::showSampleMenu(const QPoint &pos)
+{
+    const QVector<qint64> ids = selectedSampleIds();
+    if (m_info.id == 0 || ids.isEmpty())
+        return;
+    QMenu menu(this);
+    if (!m_inUse.isEmpty()) {
+        menu.addAction(tr("Read-only: used by runs or evaluations"))->setEnabled(false);
+        menu.addAction(tr("Copy dataset to edit it"), this, &DataDock::copyDataset);
+    } else {
+        if (!m_info.isRegression()) {
+            QMenu *move = menu.addMenu(tr("Move %n sample(s) to", nullptr, int(ids.size())));
+            for (int c = 0; c < m_info.classes.size(); ++c)
+                move->addAction(m_info.classes[c], this, [this, ids, c] { relabelSamples(ids, c); });
+        }
+        menu.addAction(tr("Exclude %n sample(s)", nullptr, int(ids.size())), this, [this, ids] { excludeSamples(ids); });
+    }
+    menu.exec(m_thumbnails->viewport()->mapToGlobal(pos));
 }
 
 } // namespace lepton

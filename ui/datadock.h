@@ -1,9 +1,11 @@
 #pragma once
 // A dataset as stored: where it came from, its splits, class counts and sample thumbnails.
 #include "common/progress.h"
+#include "common/result.h"
 #include "project/records.h"
 
 #include <QDockWidget>
+#include <functional>
 #include <QFutureWatcher>
 #include <QImage>
 
@@ -15,6 +17,8 @@ class QPushButton;
 class QStandardItemModel;
 class QTableWidget;
 class QTabWidget;
+class QTableWidgetItem;
+class QUndoStack;
 
 namespace lepton {
 
@@ -33,6 +37,7 @@ class DataDock : public QDockWidget
 
 public:
     static constexpr int MaxThumbnails = 200;
+    static constexpr int SampleIdRole = Qt::UserRole + 1;   // a thumbnail's sample id
 
     explicit DataDock(ProjectContext *project, QWidget *parent = nullptr);
     ~DataDock() override;
@@ -41,6 +46,16 @@ public:
 
     void showDataset(qint64 datasetId);
     qint64 currentDatasetId() const;
+
+    // Label edits of the shown dataset, undoable (the Undo/Redo buttons, Ctrl+Z): the buttons,
+    // context menus and the class table's name cells call these.
+    void renameClass(int classIndex, const QString &newName);
+    void mergeClass(int from, int into);
+    void relabelSamples(const QVector<qint64> &sampleIds, int label);
+    void excludeSamples(const QVector<qint64> &sampleIds);
+    void copyDataset();
+    QUndoStack *undoStack() const { return m_undo; }
+    QVector<qint64> selectedSampleIds() const;
 
 private:
     struct Job;
@@ -52,6 +67,13 @@ private:
     // Regression datasets: target statistics per split in the table, a histogram in the chart.
     void showTargets(const DatasetStatistics &stats);
     void loadThumbnails(const DatasetInfo &info);
+    // Enables the edits the shown dataset allows (none of samples/classes while runs use it).
+    void updateEditState();
+    // Does `redo` now; when it succeeds, pushes it with `undo` on the undo stack.
+    bool runEdit(const QString &text, const std::function<Status()> &redo, const std::function<Status()> &undo);
+    void editDone(const Status &status);
+    void showClassMenu(const QPoint &pos);
+    void showSampleMenu(const QPoint &pos);
 
     ProjectContext *m_project;
     QComboBox *m_datasetCombo;
@@ -70,6 +92,21 @@ private:
     QLabel *m_importStatus;
     QTabWidget *m_tabs;
     AugmentationEditor *m_augmentation;
+    QUndoStack *m_undo;
+    DatasetInfo m_info;          // the shown dataset
+    QString m_inUse;             // why its samples and classes cannot change; empty when they can
+    bool m_filling = false;      // the class table is being filled (no rename)
+    QComboBox *m_classFilter;
+    QComboBox *m_mergeTarget;
+    QPushButton *m_mergeButton;
+    QComboBox *m_relabelTarget;
+    QPushButton *m_relabelButton;
+    QPushButton *m_excludeButton;
+    QLabel *m_selectionNote;
+    QPushButton *m_copyButton;
+    QPushButton *m_undoButton;
+    QPushButton *m_redoButton;
+    QLabel *m_editNote;
 
     QFutureWatcher<void> m_watcher;
     CancelToken m_cancel;

@@ -354,13 +354,11 @@ int cmdDataset(const QStringList &args)
         auto c = classIndex(info, value);
         if (!c)
             return fail(c.error());
-        auto samples = store.samples(info.id, std::nullopt, false);
+        auto samples = store.samples(info.id, std::nullopt, false, -1, c.value());
         if (!samples)
             return fail(samples.error());
         QJsonArray list;
         for (const SampleRecord &s : samples.value()) {
-            if (s.label != c.value())
-                continue;
             list.append(QJsonObject{{"id", s.id}, {"split", splitName(s.split)}, {"path", s.path}});
             if (!json)
                 out() << s.id << "  " << splitName(s.split) << "  " << s.path << "\n";

@@ -87,6 +87,17 @@ QString idList(const QVector<qint64> &ids)
 
 } // namespace
 
+// Refusal (as a failed Status) when runs, model versions or evaluations use the dataset.
+Status ProjectStore::checkEditable(qint64 datasetId) const
+{
+    auto inUse = datasetInUse(datasetId);
+    if (!inUse)
+        return Status::failure(inUse.error());
+    if (!inUse->isEmpty())
+        return Status::failure(inUse.value());
+    return success();
+}
+
 Result<QString> ProjectStore::datasetInUse(qint64 datasetId) const
 {
     auto ds = dataset(datasetId);
@@ -149,11 +160,8 @@ Result<ClassMerge> ProjectStore::mergeClass(qint64 datasetId, int from, int into
         return R::failure(QStringLiteral("a class cannot be merged into itself"));
     if (k < 3)
         return R::failure(QStringLiteral("dataset '%1' would be left with one class").arg(ds->name));
-    auto inUse = datasetInUse(datasetId);
-    if (!inUse)
-        return R::failure(inUse.error());
-    if (!inUse->isEmpty())
-        return R::failure(inUse.value());
+    if (auto editable = checkEditable(datasetId); !editable)
+        return R::failure(editable.error());
     ClassMerge merge;
     merge.fromIndex = from;
     merge.intoIndex = into;
@@ -173,6 +181,8 @@ Result<ClassMerge> ProjectStore::mergeClass(qint64 datasetId, int from, int into
 
 Status ProjectStore::undoMergeClass(qint64 datasetId, const ClassMerge &merge)
 {
+    if (auto editable = checkEditable(datasetId); !editable)
+        return editable;
     Transaction t(database(), path());
     shiftClasses(t, datasetId, merge.fromIndex, +1);
     t.exec(QStringLiteral("INSERT INTO classes (dataset_id, idx, name) VALUES (?, ?, ?)"),
@@ -198,11 +208,8 @@ Result<QVector<SampleRecord>> ProjectStore::relabelSamples(qint64 datasetId, con
         return R::failure(QStringLiteral("dataset '%1' is a regression dataset: its samples have targets, not classes").arg(ds->name));
     if (label < 0 || label >= ds->classes.size())
         return R::failure(QStringLiteral("dataset '%1' has no class %2").arg(ds->name).arg(label));
-    auto inUse = datasetInUse(datasetId);
-    if (!inUse)
-        return R::failure(inUse.error());
-    if (!inUse->isEmpty())
-        return R::failure(inUse.value());
+    if (auto editable = checkEditable(datasetId); !editable)
+        return R::failure(editable.error());
     QVector<SampleRecord> before;
     Transaction t(database(), path());
     if (t.exec(QStringLiteral("SELECT id, label FROM samples WHERE dataset_id = ? AND id IN (%1) ORDER BY id").arg(idList(sampleIds)),
@@ -227,6 +234,8 @@ Result<QVector<SampleRecord>> ProjectStore::relabelSamples(qint64 datasetId, con
 
 Status ProjectStore::restoreLabels(qint64 datasetId, const QVector<SampleRecord> &samples)
 {
+    if (auto editable = checkEditable(datasetId); !editable)
+        return editable;
     Transaction t(database(), path());
     for (const SampleRecord &s : samples)
         t.exec(QStringLiteral("UPDATE samples SET label = ? WHERE dataset_id = ? AND id = ?"), {s.label, datasetId, s.id});
@@ -244,11 +253,8 @@ Result<QVector<SampleRecord>> ProjectStore::removeSamples(qint64 datasetId, cons
     auto ds = dataset(datasetId);
     if (!ds)
         return R::failure(ds.error());
-    auto inUse = datasetInUse(datasetId);
-    if (!inUse)
-        return R::failure(inUse.error());
-    if (!inUse->isEmpty())
-        return R::failure(inUse.value());
+    if (auto editable = checkEditable(datasetId); !editable)
+        return R::failure(editable.error());
     QVector<SampleRecord> removed;
     Transaction t(database(), path());
     if (t.exec(QStringLiteral("SELECT id, path, label, split, hash, target, pixels FROM samples WHERE dataset_id = ? "
@@ -282,6 +288,8 @@ Result<QVector<SampleRecord>> ProjectStore::removeSamples(qint64 datasetId, cons
 
 Status ProjectStore::restoreSamples(qint64 datasetId, const QVector<SampleRecord> &samples)
 {
+    if (auto editable = checkEditable(datasetId); !editable)
+        return editable;
     auto ds = dataset(datasetId);
     if (!ds)
         return Status::failure(ds.error());
@@ -324,11 +332,8 @@ Result<qint64> ProjectStore::copyDataset(qint64 datasetId, const QString &name)
 
 Status ProjectStore::deleteDataset(qint64 datasetId)
 {
-    auto inUse = datasetInUse(datasetId);
-    if (!inUse)
-        return Status::failure(inUse.error());
-    if (!inUse->isEmpty())
-        return Status::failure(inUse.value());
+    if (auto editable = checkEditable(datasetId); !editable)
+        return editable;
     Transaction t(database(), path());
     for (const char *table : {"samples", "classes", "augmentation_pipelines"})
         t.exec(QStringLiteral("DELETE FROM %1 WHERE dataset_id = ?").arg(QLatin1String(table)), {datasetId});

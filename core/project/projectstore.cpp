@@ -352,7 +352,7 @@ Result<DatasetInfo> ProjectStore::dataset(qint64 id) const
 }
 
 Result<QVector<SampleRecord>> ProjectStore::samples(qint64 datasetId, std::optional<Split> split,
-                                                    bool withPixels, int limit) const
+                                                    bool withPixels, int limit, int label) const
 {
     QSqlQuery q(d->db());
     q.setForwardOnly(true);
@@ -360,6 +360,8 @@ Result<QVector<SampleRecord>> ProjectStore::samples(qint64 datasetId, std::optio
                       .arg(withPixels ? QStringLiteral(", pixels") : QString());
     if (split)
         sql += QStringLiteral(" AND split = ?");
+    if (label >= 0)
+        sql += QStringLiteral(" AND label = ?");
     sql += QStringLiteral(" ORDER BY id");
     if (limit >= 0)
         sql += QStringLiteral(" LIMIT %1").arg(limit);
@@ -367,6 +369,8 @@ Result<QVector<SampleRecord>> ProjectStore::samples(qint64 datasetId, std::optio
     q.addBindValue(datasetId);
     if (split)
         q.addBindValue(int(*split));
+    if (label >= 0)
+        q.addBindValue(label);
     QString error;
     if (!d->exec(q, &error))
         return Result<QVector<SampleRecord>>::failure(error);

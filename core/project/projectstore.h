@@ -47,8 +47,9 @@ public:
     Result<qint64> addDataset(const DatasetInfo &info, const QVector<SampleRecord> &samples);
     Result<QVector<DatasetInfo>> datasets() const;
     Result<DatasetInfo> dataset(qint64 id) const;
+    // In id order; `label` >= 0 keeps the samples of that class only.
     Result<QVector<SampleRecord>> samples(qint64 datasetId, std::optional<Split> split = {},
-                                          bool withPixels = true, int limit = -1) const;
+                                          bool withPixels = true, int limit = -1, int label = -1) const;
 
     Result<qint64> addArchitecture(const QString &name, const QString &graphJson);
     Result<QVector<ArchitectureInfo>> architectures() const;
@@ -103,6 +104,7 @@ public:
     // the dataset; renaming a class is always allowed (the same class under another name).
     // Why the samples or classes of the dataset cannot change now; empty when they can.
     Result<QString> datasetInUse(qint64 datasetId) const;
+    Status checkEditable(qint64 datasetId) const;   // datasetInUse as a refusal
     Result<QString> renameClass(qint64 datasetId, int classIndex, const QString &newName);   // the old name
     // Every sample of class `from` goes to class `into`; `from` is removed (later classes move up).
     Result<ClassMerge> mergeClass(qint64 datasetId, int from, int into);

@@ -207,6 +207,8 @@ private Q_SLOTS:
         auto arch = m_store->addArchitecture(QStringLiteral("net"), QStringLiteral("{}"));
         QVERIFY(arch.ok());
         QCOMPARE(m_store->datasetInUse(m_dataset).value(), QString());
+        auto removed = m_store->removeSamples(m_dataset, {12});   // before the run: allowed
+        QVERIFY(removed.ok());
         auto run = m_store->createRun(m_dataset, arch.value(), QStringLiteral("{}"));
         QVERIFY(run.ok());
         const QString before = snapshot(*m_store, m_dataset);
@@ -218,13 +220,15 @@ private Q_SLOTS:
         QVERIFY(!m_store->relabelSamples(m_dataset, {1}, 1).ok());
         QVERIFY(!m_store->removeSamples(m_dataset, {1}).ok());
         QVERIFY(!m_store->deleteDataset(m_dataset).ok());
+        QVERIFY(!m_store->restoreSamples(m_dataset, removed.value()).ok());   // nor undone after it
+        QVERIFY(!m_store->restoreLabels(m_dataset, {SampleRecord{1, {}, 3}}).ok());
         QCOMPARE(snapshot(*m_store, m_dataset), before);
         QVERIFY(m_store->renameClass(m_dataset, 0, QStringLiteral("alpha")).ok());
         auto copy = m_store->copyDataset(m_dataset, QString());
         QVERIFY(copy.ok());
         QCOMPARE(m_store->dataset(copy.value())->name, QStringLiteral("letters (copy)"));
         QVERIFY(m_store->removeSamples(copy.value(), {m_store->samples(copy.value(), std::nullopt, false)->first().id}).ok());
-        QCOMPARE(m_store->dataset(copy.value())->sampleCount(), 11);
+        QCOMPARE(m_store->dataset(copy.value())->sampleCount(), 10);
     }
 };
 
