@@ -77,6 +77,11 @@ QVector<qint64> distinct(QVector<qint64> ids)
     return ids;
 }
 
+QString missingSamples(qsizetype found, qsizetype given, const QString &dataset)
+{
+    return QStringLiteral("%1 of the %2 samples are not in dataset '%3'").arg(given - found).arg(given).arg(dataset);
+}
+
 QString idList(const QVector<qint64> &ids)
 {
     QStringList parts;
@@ -221,10 +226,7 @@ Result<QVector<SampleRecord>> ProjectStore::relabelSamples(qint64 datasetId, con
             before << s;
         }
     if (t.ok() && before.size() != sampleIds.size())
-        return R::failure(QStringLiteral("%1 of the %2 samples are not in dataset '%3'")
-                              .arg(sampleIds.size() - before.size())
-                              .arg(sampleIds.size())
-                              .arg(ds->name));
+        return R::failure(missingSamples(before.size(), sampleIds.size(), ds->name));
     t.exec(QStringLiteral("UPDATE samples SET label = ? WHERE dataset_id = ? AND id IN (%1)").arg(idList(sampleIds)),
            {label, datasetId});
     if (!t.commit())
@@ -274,10 +276,7 @@ Result<QVector<SampleRecord>> ProjectStore::removeSamples(qint64 datasetId, cons
             removed << s;
         }
     if (t.ok() && removed.size() != sampleIds.size())
-        return R::failure(QStringLiteral("%1 of the %2 samples are not in dataset '%3'")
-                              .arg(sampleIds.size() - removed.size())
-                              .arg(sampleIds.size())
-                              .arg(ds->name));
+        return R::failure(missingSamples(removed.size(), sampleIds.size(), ds->name));
     if (t.ok() && removed.size() == ds->sampleCount())
         return R::failure(QStringLiteral("dataset '%1' would be left without samples").arg(ds->name));
     t.exec(QStringLiteral("DELETE FROM samples WHERE dataset_id = ? AND id IN (%1)").arg(idList(sampleIds)), {datasetId});
