@@ -9,6 +9,8 @@
 #include <QTextStream>
 
 namespace lepton {
+class ProjectStore;
+struct ReimportOptions;
 struct TrainConfig;
 struct TrainObserver;
 }
@@ -58,6 +60,8 @@ int cmdServe(const QStringList &args);
 int cmdArch(const QStringList &args);      // commands_arch.cpp
 int cmdPlugins(const QStringList &args);   // commands_plugins.cpp
 int cmdAugment(const QStringList &args);   // commands_data.cpp
+// Incremental re-import of an image-folder dataset, printed; `lepton import` on a known folder.
+int reimportDataset(ProjectStore &store, qint64 datasetId, const ReimportOptions &options, bool json);
 int cmdDataset(const QStringList &args);
 
 } // namespace lepton::Cli

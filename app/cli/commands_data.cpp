@@ -3,6 +3,8 @@
 #include "cliutil.h"
 #include "data/augment.h"
 #include "data/datasetstats.h"
+#include "data/datasplit.h"
+#include "data/reimport.h"
 #include "project/projectstore.h"
 
 #include <QFile>
@@ -274,22 +276,30 @@ int cmdDataset(const QStringList &args)
     p.parser.addOption({QStringLiteral("copy"), QStringLiteral("Copy the dataset (classes, samples, splits, "
                                                               "augmentation) as a new one named NAME."),
                         QStringLiteral("NAME")});
+    p.parser.addOption({QStringLiteral("resplit"),
+                        QStringLiteral("A new seeded stratified split: TRAIN and VAL fractions, the rest is test "
+                                       "(e.g. 0.7,0.15)."),
+                        QStringLiteral("TRAIN,VAL")});
+    p.parser.addOption({QStringLiteral("seed"), QStringLiteral("--resplit: the split seed (default 42)."),
+                        QStringLiteral("N")});
     if (int rc = parse(p, QStringLiteral("dataset"),
                        QStringLiteral("List datasets, show a dataset's statistics, edit its labels (rename or merge "
-                                      "classes, relabel or exclude samples) or copy it. Edits of samples and classes "
+                                      "classes, relabel or exclude samples), split it again or copy it. Edits of samples and classes "
                                       "are refused while runs, model versions or evaluations use the dataset: copy "
                                       "it and edit the copy."),
                        args, {QStringLiteral("PROJECT")});
         rc >= 0)
         return rc;
     const QCommandLineParser &o = p.parser;
-    const QStringList actions{"stats", "rename-class", "merge-class", "relabel", "exclude", "samples", "copy"};
+    const QStringList actions{"stats", "rename-class", "merge-class", "relabel", "exclude", "samples", "copy", "resplit"};
     QStringList given;
     for (const QString &a : actions)
         if (o.isSet(a))
             given << a;
     if (given.size() + int(o.isSet(QStringLiteral("list"))) > 1)
         return usageError(p.parser, QStringLiteral("give one of --list, --%1").arg(actions.join(QStringLiteral(", --"))));
+    if (o.isSet(QStringLiteral("seed")) && !o.isSet(QStringLiteral("resplit")))
+        return usageError(p.parser, QStringLiteral("--seed goes with --resplit"));
     const bool json = o.isSet(p.json);
     auto opened = ProjectStore::open(o.positionalArguments().first());
     if (!opened)
@@ -413,6 +423,26 @@ int cmdDataset(const QStringList &args)
         if (!before)
             return fail(before.error());
         done = QStringLiteral("%1 sample(s) now in class '%2'").arg(ids->size()).arg(info.classes[c.value()]);
+    } else if (action == QLatin1String("resplit")) {
+        const QStringList fractions = value.split(QLatin1Char(','));
+        bool okTrain = false, okVal = false;
+        const double train = fractions.value(0).toDouble(&okTrain);
+        const double val = fractions.value(1).toDouble(&okVal);
+        if (fractions.size() != 2 || !okTrain || !okVal)
+            return usageError(p.parser, QStringLiteral("--resplit takes TRAIN,VAL fractions (e.g. 0.7,0.15), got '%1'").arg(value));
+        int seed = 42;
+        QString error;
+        if (!intOption(o, QStringLiteral("seed"), &seed, 0, &error))
+            return usageError(p.parser, error);
+        auto change = resplitDataset(store, info.id, train, val, quint32(seed));
+        if (!change)
+            return fail(change.error());
+        done = QStringLiteral("split dataset '%1' again with seed %2: train %3, validation %4, test %5")
+                   .arg(info.name)
+                   .arg(seed)
+                   .arg(change->counts[0])
+                   .arg(change->counts[1])
+                   .arg(change->counts[2]);
     } else {   // exclude
         auto ids = sampleIds(value);
         if (!ids)
@@ -432,6 +462,46 @@ int cmdDataset(const QStringList &args)
     else
         out() << done << "\n" << Qt::flush;
     return Ok;
+}
+
+int reimportDataset(ProjectStore &store, qint64 datasetId, const ReimportOptions &options, bool json)
+{
+    ProgressFn progress;
+    if (!json)
+        progress = [](qint64 done, qint64 total, const QString &phase) {
+            if (done == total || done % 1000 == 0)
+                err() << "\r  " << phase << " " << done << "/" << total << (done == total ? "\n" : "") << Qt::flush;
+        };
+    auto report = reimportImageFolder(store, datasetId, options, progress, cancelToken());
+    if (!report)
+        return fail(report.error());
+    const ReimportReport &r = report.value();
+    if (json) {
+        printJson(r.toJson());
+    } else {
+        out() << "dataset " << r.datasetId << " '" << r.datasetName << "' re-imported from " << r.folder << ": "
+              << r.summary() << "\n";
+        for (const ReimportEntry &e : r.added)
+            out() << "  new      " << e.path << " (" << e.className << ")\n";
+        for (const ReimportEntry &e : r.changed)
+            out() << "  changed  " << e.path << " (sample " << e.sampleId << ")\n";
+        for (const ReimportEntry &e : r.moved)
+            out() << "  moved    " << e.fromPath << " -> " << e.path << " (sample " << e.sampleId
+                  << (e.fromClass.isEmpty() ? QString() : QStringLiteral(", class %1 -> %2").arg(e.fromClass, e.className))
+                  << ")\n";
+        for (const ReimportEntry &e : r.missing)
+            out() << "  missing  " << e.path << " (sample " << e.sampleId << ", "
+                  << (r.missingDropped ? "removed" : "kept with its stored pixels; --drop-missing removes it") << ")\n";
+        for (const QString &c : r.newClasses)
+            out() << "  new class " << c << "\n";
+        for (const ImportIssue &i : r.issues)
+            err() << "skipped " << i.path << ": " << i.reason << Qt::endl;
+        if (!r.notApplied.isEmpty())
+            out() << "not applied: " << r.notApplied << "\n";
+        out() << Qt::flush;
+    }
+    // Changes that were asked for but could not be stored are a failure; a dry run is not.
+    return r.notApplied.isEmpty() || options.dryRun || !r.hasChanges() ? Ok : Failed;
 }
 
 } // namespace lepton::Cli

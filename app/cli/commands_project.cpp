@@ -1,6 +1,7 @@
 #include "cliutil.h"
 #include "commands.h"
 #include "data/importer.h"
+#include "data/reimport.h"
 #include "data/tabularimport.h"
 #include "deploy/deploymentpackage.h"
 #include "deploy/exporttarget.h"
@@ -108,7 +109,19 @@ int cmdImport(const QStringList &args)
     p.parser.addOption({QStringLiteral("train"), QStringLiteral("Train fraction (default 0.8)."), QStringLiteral("F")});
     p.parser.addOption({QStringLiteral("val"), QStringLiteral("Validation fraction (default 0.1)."), QStringLiteral("F")});
     p.parser.addOption({QStringLiteral("seed"), QStringLiteral("Split seed (default 42)."), QStringLiteral("N")});
-    if (int rc = parse(p, QStringLiteral("import"), QStringLiteral("Import images into a project as a new dataset."),
+    p.parser.addOption({QStringLiteral("new"),
+                        QStringLiteral("--folder: import as a new dataset even if the folder was imported before.")});
+    p.parser.addOption({QStringLiteral("dataset"),
+                        QStringLiteral("--folder: re-import into this dataset (default: the one imported from the "
+                                       "folder); a different folder relocates it."),
+                        QStringLiteral("ID")});
+    p.parser.addOption({QStringLiteral("dry-run"), QStringLiteral("Re-import: report what changed, change nothing.")});
+    p.parser.addOption({QStringLiteral("drop-missing"),
+                        QStringLiteral("Re-import: remove the samples whose file is gone (default: report and keep them).")});
+    if (int rc = parse(p, QStringLiteral("import"),
+                       QStringLiteral("Import images or a CSV into a project as a new dataset. A folder imported before "
+                                      "is re-imported incrementally: only new and changed files are read, moved and "
+                                      "missing files are reported."),
                        args, {QStringLiteral("PROJECT")});
         rc >= 0)
         return rc;
@@ -158,6 +171,48 @@ int cmdImport(const QStringList &args)
     if (!store)
         return fail(store.error());
     const bool json = p.parser.isSet(p.json);
+    const bool folder = p.parser.isSet(QStringLiteral("folder"));
+    const bool reimportOnly = p.parser.isSet(QStringLiteral("dry-run")) || p.parser.isSet(QStringLiteral("drop-missing"));
+    if (!folder && (reimportOnly || p.parser.isSet(QStringLiteral("dataset"))))
+        return usageError(p.parser, QStringLiteral("--dataset, --dry-run and --drop-missing re-import an image folder (--folder)"));
+    if (folder && !p.parser.isSet(QStringLiteral("new"))) {
+        const QString dir = p.parser.value(QStringLiteral("folder"));
+        qint64 existing = 0;
+        if (p.parser.isSet(QStringLiteral("dataset"))) {
+            int id = 0;
+            if (!intOption(p.parser, QStringLiteral("dataset"), &id, 1, &error))
+                return usageError(p.parser, error);
+            existing = id;
+        } else {
+            auto found = datasetImportedFrom(*store.value(), dir);
+            if (!found)
+                return fail(found.error());
+            existing = found.value();
+        }
+        if (existing > 0) {
+            auto ds = store.value()->dataset(existing);
+            if (!ds)
+                return fail(ds.error());
+            if ((p.parser.isSet(QStringLiteral("size")) && (o.width != ds->width || o.height != ds->height))
+                || (p.parser.isSet(QStringLiteral("channels")) && o.channels != ds->channels))
+                return usageError(p.parser, QStringLiteral("dataset %1 '%2' from this folder holds %3x%4 images with %5 "
+                                                           "channel(s); give --new to import the folder again at "
+                                                           "another size")
+                                                .arg(existing)
+                                                .arg(ds->name)
+                                                .arg(ds->width)
+                                                .arg(ds->height)
+                                                .arg(ds->channels));
+            ReimportOptions ro;
+            ro.folder = dir;
+            ro.dryRun = p.parser.isSet(QStringLiteral("dry-run"));
+            ro.dropMissing = p.parser.isSet(QStringLiteral("drop-missing"));
+            return reimportDataset(*store.value(), existing, ro, json);
+        }
+        if (reimportOnly)
+            return fail(QStringLiteral("no dataset of '%1' was imported from '%2': nothing to re-import")
+                            .arg(store.value()->path(), dir));
+    }
     ProgressFn progress;
     if (!json)
         progress = [](qint64 done, qint64 total, const QString &) {

@@ -1,10 +1,10 @@
 #include "data/importer.h"
 
+#include "data/internal/folderscan.h"
 #include "data/internal/imageconvert.h"
 #include "data/internal/imagedecode.h"
 #include "project/projectstore.h"
 
-#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 
@@ -12,7 +12,6 @@
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
-#include <optional>
 #include <random>
 
 namespace lepton {
@@ -50,19 +49,6 @@ QString checkOptions(const ImportOptions &o)
 }
 
 } // namespace
-
-// The split a folder named train, val, validation, valid or test (any case) stands for.
-std::optional<Split> splitFolderSplit(const QString &name)
-{
-    const QString n = name.toLower();
-    if (n == QLatin1String("train"))
-        return Split::Train;
-    if (n == QLatin1String("val") || n == QLatin1String("valid") || n == QLatin1String("validation"))
-        return Split::Validation;
-    if (n == QLatin1String("test"))
-        return Split::Test;
-    return std::nullopt;
-}
 
 void assignStratifiedSplit(QVector<SampleRecord> &samples, int classCount, double trainFraction,
                            double validationFraction, quint32 seed)
@@ -142,56 +128,18 @@ R importImageFolder(const QString &dir, const ImportOptions &options, const Prog
 {
     if (const QString bad = checkOptions(options); !bad.isEmpty())
         return R::failure(bad);
-    QFileInfo root(dir);
-    if (!root.isDir())
-        return R::failure(QStringLiteral("'%1' is not a folder").arg(dir));
+    auto scan = Internal::scanImageFolder(dir);
+    if (!scan)
+        return R::failure(scan.error());
+    const bool splitFolders = scan->splitFolders;
     ImportedDataset out;
-    const QDir base(root.absoluteFilePath());
-    const QStringList top = base.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
-    if (top.isEmpty())
-        return R::failure(QStringLiteral("'%1' has no class sub-folders (expected class_name/image.png)").arg(dir));
-    // Split folders: train/ (with val/, validation/, valid/, test/ beside it), each holding class
-    // folders, give the split of every sample; otherwise the top folders are the classes.
-    const bool splitFolders = top.contains(QStringLiteral("train"), Qt::CaseInsensitive)
-                              && std::all_of(top.begin(), top.end(), [](const QString &t) { return splitFolderSplit(t); });
-    QVector<std::pair<QString, Split>> roots;   // folders holding class folders
-    if (splitFolders) {
-        QStringList classes;
-        for (const QString &t : top) {
-            roots.append({base.filePath(t), *splitFolderSplit(t)});
-            for (const QString &c : QDir(base.filePath(t)).entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
-                if (!classes.contains(c))
-                    classes.append(c);
-        }
-        classes.sort();
-        if (classes.isEmpty())
-            return R::failure(QStringLiteral("'%1' has split folders (%2) but no class folders in them (expected "
-                                             "train/class_name/image.png)")
-                                  .arg(dir, top.join(QStringLiteral(", "))));
-        out.info.classes = classes;
-    } else {
-        roots.append({base.absolutePath(), Split::Train});
-        out.info.classes = top;
-    }
+    out.info.classes = scan->classes;
+    out.issues = scan->issues;
     QVector<Internal::DecodeJob> jobs;
     QVector<Split> jobSplits;
-    for (const auto &[folder, split] : roots) {
-        for (int c = 0; c < out.info.classes.size(); ++c) {
-            const QString classFolder = QDir(folder).filePath(out.info.classes[c]);
-            if (splitFolders && !QFileInfo(classFolder).isDir())
-                continue;   // a class may be missing from a split
-            QDirIterator it(classFolder, QDir::Files, QDirIterator::Subdirectories);
-            QStringList files;
-            while (it.hasNext())
-                files << it.next();
-            files.sort();
-            if (files.isEmpty())
-                out.issues.append({classFolder, QStringLiteral("class folder is empty")});
-            for (const QString &f : files) {
-                jobs.append({f, c});
-                jobSplits.append(split);
-            }
-        }
+    for (const Internal::FolderFile &f : scan->files) {
+        jobs.append({f.path, f.classIndex});
+        jobSplits.append(f.split);
     }
     const QVector<Internal::DecodedImage> decoded = Internal::decodeImages(jobs, options, progress, cancel);
     if (cancel.isCancelled())
@@ -206,8 +154,8 @@ R importImageFolder(const QString &dir, const ImportOptions &options, const Prog
     }
     if (out.samples.isEmpty())
         return R::failure(QStringLiteral("'%1': no readable images (%2 files skipped)").arg(dir).arg(out.issues.size()));
-    out.info.name = options.name.isEmpty() ? root.fileName() : options.name;
-    out.info.source = root.absoluteFilePath();
+    out.info.name = options.name.isEmpty() ? QFileInfo(scan->root).fileName() : options.name;
+    out.info.source = scan->root;
     out.info.kind = QStringLiteral("image-folder");
     out.info.channels = options.channels;
     out.info.height = options.height;

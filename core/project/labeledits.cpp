@@ -2,6 +2,8 @@
 // each in one transaction and returning what the matching restore needs to undo it.
 #include "project/projectstore.h"
 
+#include "project/internal/transaction.h"
+
 #include <QDir>
 #include <algorithm>
 #include <QSqlDatabase>
@@ -12,51 +14,7 @@
 namespace lepton {
 namespace {
 
-// Runs the statements of one edit in a transaction; rolls back and names the failing statement.
-class Transaction
-{
-public:
-    Transaction(QSqlDatabase db, const QString &path) : m_db(db), m_path(path), m_query(db)
-    {
-        m_open = m_db.transaction();
-        if (!m_open)
-            m_error = m_db.lastError().text();
-    }
-    ~Transaction()
-    {
-        if (m_open)
-            m_db.rollback();
-    }
-    bool ok() const { return m_error.isEmpty(); }
-    QString error() const { return QStringLiteral("%1: %2").arg(QDir::toNativeSeparators(m_path), m_error); }
-    // Executes `sql` with `values` bound in order; false (and the error kept) on failure.
-    bool exec(const QString &sql, const QVariantList &values = {})
-    {
-        if (!ok())
-            return false;
-        m_query.prepare(sql);
-        for (const QVariant &v : values)
-            m_query.addBindValue(v);
-        if (!m_query.exec())
-            m_error = m_query.lastError().text();
-        return ok();
-    }
-    QSqlQuery &query() { return m_query; }
-    bool commit()
-    {
-        if (ok() && !m_db.commit())
-            m_error = m_db.lastError().text();
-        m_open = !ok();
-        return ok();
-    }
-
-private:
-    QSqlDatabase m_db;
-    QString m_path;
-    QSqlQuery m_query;
-    bool m_open = false;
-    QString m_error;
-};
+using Internal::Transaction;
 
 // Shifts class indices (and sample labels) >= `first` by `delta` (+1 or −1), avoiding transient
 // duplicates of the (dataset_id, idx) key by going through negative values.
@@ -259,22 +217,11 @@ Result<QVector<SampleRecord>> ProjectStore::removeSamples(qint64 datasetId, cons
         return R::failure(editable.error());
     QVector<SampleRecord> removed;
     Transaction t(database(), path());
-    if (t.exec(QStringLiteral("SELECT id, path, label, split, hash, target, pixels FROM samples WHERE dataset_id = ? "
-                              "AND id IN (%1) ORDER BY id")
-                   .arg(idList(sampleIds)),
+    if (t.exec(QStringLiteral("SELECT %1 FROM samples WHERE dataset_id = ? AND id IN (%2) ORDER BY id")
+                   .arg(Internal::sampleColumns(true), idList(sampleIds)),
                {datasetId}))
-        while (t.query().next()) {
-            QSqlQuery &q = t.query();
-            SampleRecord s;
-            s.id = q.value(0).toLongLong();
-            s.path = q.value(1).toString();
-            s.label = q.value(2).toInt();
-            s.split = Split(q.value(3).toInt());
-            s.hash = q.value(4).toString().toLatin1();
-            s.target = q.value(5).toDouble();
-            s.pixels = q.value(6).toByteArray();
-            removed << s;
-        }
+        while (t.query().next())
+            removed << Internal::readSample(t.query(), true);
     if (t.ok() && removed.size() != sampleIds.size())
         return R::failure(missingSamples(removed.size(), sampleIds.size(), ds->name));
     if (t.ok() && removed.size() == ds->sampleCount())
@@ -294,13 +241,52 @@ Status ProjectStore::restoreSamples(qint64 datasetId, const QVector<SampleRecord
         return Status::failure(ds.error());
     Transaction t(database(), path());
     for (const SampleRecord &s : samples)
-        t.exec(QStringLiteral("INSERT INTO samples (id, dataset_id, path, label, split, hash, pixels, target) "
-                              "VALUES (?,?,?,?,?,?,?,?)"),
+        t.exec(QStringLiteral("INSERT INTO samples (id, dataset_id, path, label, split, hash, pixels, target, file_size, "
+                              "file_mtime) VALUES (?,?,?,?,?,?,?,?,?,?)"),
                {s.id, datasetId, s.path, s.label, int(s.split), QString::fromLatin1(s.hash), s.pixels,
-                ds->isRegression() ? QVariant(s.target) : QVariant()});
+                ds->isRegression() ? QVariant(s.target) : QVariant(), Internal::fileStampValue(s.fileSize),
+                Internal::fileStampValue(s.fileMtime)});
     if (!t.commit())
         return Status::failure(t.error());
     return success();
+}
+
+Result<QVector<SampleRecord>> ProjectStore::setSplits(qint64 datasetId, const QVector<SampleRecord> &samples,
+                                                      quint32 splitSeed)
+{
+    using R = Result<QVector<SampleRecord>>;
+    if (samples.isEmpty())
+        return R::failure(QStringLiteral("no samples given"));
+    auto ds = dataset(datasetId);
+    if (!ds)
+        return R::failure(ds.error());
+    if (auto editable = checkEditable(datasetId); !editable)
+        return R::failure(editable.error());
+    QVector<qint64> ids;
+    for (const SampleRecord &s : samples) {
+        if (int(s.split) < 0 || int(s.split) > 2)
+            return R::failure(QStringLiteral("sample %1: split %2 is not train, validation or test").arg(s.id).arg(int(s.split)));
+        ids << s.id;
+    }
+    ids = distinct(ids);
+    QVector<SampleRecord> before;
+    Transaction t(database(), path());
+    if (t.exec(QStringLiteral("SELECT id, split FROM samples WHERE dataset_id = ? AND id IN (%1) ORDER BY id").arg(idList(ids)),
+               {datasetId}))
+        while (t.query().next()) {
+            SampleRecord s;
+            s.id = t.query().value(0).toLongLong();
+            s.split = Split(t.query().value(1).toInt());
+            before << s;
+        }
+    if (t.ok() && before.size() != ids.size())
+        return R::failure(missingSamples(before.size(), ids.size(), ds->name));
+    for (const SampleRecord &s : samples)
+        t.exec(QStringLiteral("UPDATE samples SET split = ? WHERE dataset_id = ? AND id = ?"), {int(s.split), datasetId, s.id});
+    t.exec(QStringLiteral("UPDATE datasets SET split_seed = ? WHERE id = ?"), {splitSeed, datasetId});
+    if (!t.commit())
+        return R::failure(t.error());
+    return before;
 }
 
 Result<qint64> ProjectStore::copyDataset(qint64 datasetId, const QString &name)
@@ -318,8 +304,9 @@ Result<qint64> ProjectStore::copyDataset(qint64 datasetId, const QString &name)
     const qint64 id = t.ok() ? t.query().lastInsertId().toLongLong() : 0;
     t.exec(QStringLiteral("INSERT INTO classes (dataset_id, idx, name) SELECT ?, idx, name FROM classes WHERE dataset_id = ?"),
            {id, datasetId});
-    t.exec(QStringLiteral("INSERT INTO samples (dataset_id, path, label, split, hash, pixels, target) SELECT ?, path, label, "
-                          "split, hash, pixels, target FROM samples WHERE dataset_id = ? ORDER BY id"),
+    t.exec(QStringLiteral("INSERT INTO samples (dataset_id, path, label, split, hash, pixels, target, file_size, file_mtime) "
+                          "SELECT ?, path, label, split, hash, pixels, target, file_size, file_mtime FROM samples "
+                          "WHERE dataset_id = ? ORDER BY id"),
            {id, datasetId});
     t.exec(QStringLiteral("INSERT INTO augmentation_pipelines (dataset_id, pipeline_json, updated) SELECT ?, pipeline_json, "
                           "updated FROM augmentation_pipelines WHERE dataset_id = ?"),

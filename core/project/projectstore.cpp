@@ -1,5 +1,7 @@
 #include "project/projectstore.h"
 
+#include "project/internal/transaction.h"
+
 #include "project/schema.h"
 
 #include <QAtomicInteger>
@@ -47,6 +49,8 @@ bool parseSplit(const QString &name, Split *out)
 }
 
 namespace {
+
+using Internal::fileStampValue;
 
 QAtomicInteger<quint64> g_connectionCounter;
 
@@ -253,8 +257,8 @@ Result<qint64> ProjectStore::addDataset(const DatasetInfo &info, const QVector<S
             return Result<qint64>::failure(error);
         }
     }
-    q.prepare(QStringLiteral("INSERT INTO samples (dataset_id, path, label, split, hash, pixels, target) "
-                             "VALUES (?,?,?,?,?,?,?)"));
+    q.prepare(QStringLiteral("INSERT INTO samples (dataset_id, path, label, split, hash, pixels, target, file_size, "
+                             "file_mtime) VALUES (?,?,?,?,?,?,?,?,?)"));
     for (const SampleRecord &s : samples) {
         q.addBindValue(id);
         q.addBindValue(s.path);
@@ -263,6 +267,8 @@ Result<qint64> ProjectStore::addDataset(const DatasetInfo &info, const QVector<S
         q.addBindValue(QString::fromLatin1(s.hash));
         q.addBindValue(s.pixels);
         q.addBindValue(info.isRegression() ? QVariant(s.target) : QVariant());
+        q.addBindValue(fileStampValue(s.fileSize));
+        q.addBindValue(fileStampValue(s.fileMtime));
         if (!d->exec(q, &error)) {
             db.rollback();
             return Result<qint64>::failure(error);
@@ -356,8 +362,7 @@ Result<QVector<SampleRecord>> ProjectStore::samples(qint64 datasetId, std::optio
 {
     QSqlQuery q(d->db());
     q.setForwardOnly(true);
-    QString sql = QStringLiteral("SELECT id, path, label, split, hash, target%1 FROM samples WHERE dataset_id = ?")
-                      .arg(withPixels ? QStringLiteral(", pixels") : QString());
+    QString sql = QStringLiteral("SELECT %1 FROM samples WHERE dataset_id = ?").arg(Internal::sampleColumns(withPixels));
     if (split)
         sql += QStringLiteral(" AND split = ?");
     if (label >= 0)
@@ -375,18 +380,8 @@ Result<QVector<SampleRecord>> ProjectStore::samples(qint64 datasetId, std::optio
     if (!d->exec(q, &error))
         return Result<QVector<SampleRecord>>::failure(error);
     QVector<SampleRecord> out;
-    while (q.next()) {
-        SampleRecord s;
-        s.id = q.value(0).toLongLong();
-        s.path = q.value(1).toString();
-        s.label = q.value(2).toInt();
-        s.split = Split(q.value(3).toInt());
-        s.hash = q.value(4).toString().toLatin1();
-        s.target = q.value(5).toDouble();
-        if (withPixels)
-            s.pixels = q.value(6).toByteArray();
-        out.append(std::move(s));
-    }
+    while (q.next())
+        out.append(Internal::readSample(q, withPixels));
     return out;
 }
 

@@ -29,7 +29,7 @@ struct PredictionRecord
 class ProjectStore
 {
 public:
-    static constexpr int SchemaVersion = 6;
+    static constexpr int SchemaVersion = 7;
 
     // Creates a new project file (fails if the file exists) or opens an existing one.
     static Result<std::shared_ptr<ProjectStore>> create(const QString &path);
@@ -116,9 +116,16 @@ public:
     // whole, so restoreSamples puts them back with the same ids.
     Result<QVector<SampleRecord>> removeSamples(qint64 datasetId, const QVector<qint64> &sampleIds);
     Status restoreSamples(qint64 datasetId, const QVector<SampleRecord> &samples);
+    // Sets the split of the given samples (by id) and the dataset's split seed; returns the samples
+    // as they were (id and split), so calling it again with them and the old seed undoes it.
+    Result<QVector<SampleRecord>> setSplits(qint64 datasetId, const QVector<SampleRecord> &samples, quint32 splitSeed);
     // A new dataset with the same classes, samples (same splits) and augmentation pipeline.
     Result<qint64> copyDataset(qint64 datasetId, const QString &name);
     Status deleteDataset(qint64 datasetId);   // only a dataset nothing uses (undo of a copy)
+
+    // A re-import's changes (sampleupdates.cpp), in one transaction. Anything beyond new file
+    // stamps is refused while the dataset is in use (datasetInUse).
+    Status applySampleUpdate(qint64 datasetId, const SampleUpdate &update);
 
     Result<qint64> addExport(const ExportInfo &info);
     Result<QVector<ExportInfo>> exports() const;

@@ -43,6 +43,27 @@ struct SampleRecord
     Split split = Split::Train;
     QByteArray hash;    // SHA-256 (hex) of the source bytes / cell pixels
     QByteArray pixels;  // uint8, C*H*W, already resized to the dataset's input size
+    // Image files: the file's size and modification time (ms since the epoch) when it was read,
+    // so a re-import skips files whose stamp is unchanged. -1 when not from a file or unknown.
+    qint64 fileSize = -1;
+    qint64 fileMtime = -1;
+};
+
+// What a re-import changes in a dataset, in one transaction (ProjectStore::applySampleUpdate).
+struct SampleUpdate
+{
+    QString source;                  // the dataset's new source folder; empty: unchanged
+    QStringList newClasses;          // appended after the dataset's classes
+    QVector<SampleRecord> added;     // new samples (their ids are ignored)
+    // By id: path, label, split, hash and file stamp; pixels too when not empty.
+    QVector<SampleRecord> replaced;
+    QVector<SampleRecord> restamped; // by id: file stamp only (content read again and unchanged)
+    QVector<qint64> removed;
+    bool changesSamples() const
+    {
+        return !newClasses.isEmpty() || !added.isEmpty() || !replaced.isEmpty() || !removed.isEmpty()
+               || !source.isEmpty();
+    }
 };
 
 // A merge of class `fromIndex` into `intoIndex` (indices before the merge), for its undo.

@@ -96,6 +96,13 @@ const char *const kVersion6[] = {
     "ALTER TABLE evaluation_predictions ADD COLUMN predicted_value REAL",
 };
 
+// Version 7: the size and modification time (ms since the epoch) of the file a sample was read
+// from, so re-importing a folder reads only new and changed files.
+const char *const kVersion7[] = {
+    "ALTER TABLE samples ADD COLUMN file_size INTEGER",
+    "ALTER TABLE samples ADD COLUMN file_mtime INTEGER",
+};
+
 template <size_t N>
 QString runAll(QSqlDatabase &db, const char *const (&statements)[N])
 {
@@ -116,6 +123,7 @@ QString applyMigration(QSqlDatabase &db, int version)
     case 4: return runAll(db, kVersion4);
     case 5: return runAll(db, kVersion5);
     case 6: return runAll(db, kVersion6);
+    case 7: return runAll(db, kVersion7);
     default: return QStringLiteral("no migration to schema version %1").arg(version);
     }
 }

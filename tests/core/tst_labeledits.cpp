@@ -1,6 +1,8 @@
 // Label edits of a dataset (rename/merge classes, relabel/remove samples, copy) with known
 // answers, each followed by its undo restoring the dataset exactly; refusals leave it unchanged.
 #include "data/datasetstats.h"
+#include "data/datasplit.h"
+#include "data/importer.h"
 #include "project/projectstore.h"
 
 #include <QTemporaryDir>
@@ -202,6 +204,53 @@ private Q_SLOTS:
     }
 
     // Samples and classes of a dataset that a run used are not edited (the copy is); renaming is.
+    // A new seeded stratified split: 2/3 train and 1/3 validation of three samples per class is
+    // two train and one validation in each class, exactly the samples assignStratifiedSplit picks;
+    // the same seed gives the same split, and the undo restores splits and seed.
+    void resplitIsSeededStratifiedAndUndoable()
+    {
+        const QString before = snapshot(*m_store, m_dataset);
+        auto change = resplitDataset(*m_store, m_dataset, 2.0 / 3, 1.0 / 3, 11);
+        QVERIFY2(change.ok(), qPrintable(change.error()));
+        QCOMPARE(change->counts[0], 8);
+        QCOMPARE(change->counts[1], 4);
+        QCOMPARE(change->counts[2], 0);
+        QCOMPARE(change->previousSeed, 3u);
+        QCOMPARE(m_store->dataset(m_dataset)->splitSeed, 11u);
+        QVector<SampleRecord> expected = m_store->samples(m_dataset, std::nullopt, false).value();
+        const QVector<SampleRecord> stored = expected;
+        assignStratifiedSplit(expected, 4, 2.0 / 3, 1.0 / 3, 11);
+        int perClass[4][3] = {};
+        for (int i = 0; i < stored.size(); ++i) {
+            QCOMPARE(stored[i].split, expected[i].split);
+            ++perClass[stored[i].label][int(stored[i].split)];
+        }
+        for (int c = 0; c < 4; ++c) {
+            QCOMPARE(perClass[c][0], 2);
+            QCOMPARE(perClass[c][1], 1);
+        }
+        const QString resplit = snapshot(*m_store, m_dataset);
+        QVERIFY(resplit != before);
+        QVERIFY(undoResplit(*m_store, m_dataset, change.value()).ok());
+        QCOMPARE(snapshot(*m_store, m_dataset), before);
+        QCOMPARE(m_store->dataset(m_dataset)->splitSeed, 3u);
+        QVERIFY(resplitDataset(*m_store, m_dataset, 2.0 / 3, 1.0 / 3, 11).ok());   // redo: the same split
+        QCOMPARE(snapshot(*m_store, m_dataset), resplit);
+
+        // Bad fractions and a dataset in use are refused, nothing changed.
+        for (const auto &[train, val] : {std::pair{0.0, 0.5}, std::pair{0.8, 0.3}, std::pair{0.5, -0.1}}) {
+            auto bad = resplitDataset(*m_store, m_dataset, train, val, 1);
+            QVERIFY(!bad.ok());
+            QVERIFY2(bad.error().contains(QStringLiteral("invalid")), qPrintable(bad.error()));
+        }
+        auto arch = m_store->addArchitecture(QStringLiteral("net"), QStringLiteral("{}"));
+        QVERIFY(m_store->createRun(m_dataset, arch.value(), QStringLiteral("{}")).ok());
+        auto refused = resplitDataset(*m_store, m_dataset, 0.5, 0.25, 1);
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().contains(QStringLiteral("training run")), qPrintable(refused.error()));
+        QCOMPARE(snapshot(*m_store, m_dataset), resplit);
+    }
+
     void refusedWhileInUse()
     {
         auto arch = m_store->addArchitecture(QStringLiteral("net"), QStringLiteral("{}"));

@@ -3,6 +3,7 @@
 // files named, preview PNG), and lepton train on the tabular dataset with the MLP template.
 #include "processrun.h"
 
+#include <QDir>
 #include <QFile>
 #include <QImage>
 #include <QJsonArray>
@@ -172,6 +173,72 @@ private slots:
     // Regression from the CLI: scikit-learn's Boston house prices (506 rows, 13 features, target
     // MEDV) imported with --regression, standardized, an MLP trained with the MSE loss, evaluated
     // with MAE/RMSE/R², the per-sample CSV and the HTML report written from the same predictions.
+    // lepton import --folder, then the same folder again: incremental (nothing read when nothing
+    // changed; a new and a deleted file reported, --dry-run changes nothing, --drop-missing removes);
+    // --new imports a separate dataset; lepton dataset --resplit.
+    void folderImportIsIncrementalAndResplit()
+    {
+        QTemporaryDir dir;
+        const QString project = dir.filePath("images.lepton");
+        const QString folder = dir.filePath("images");
+        for (int i = 0; i < 5; ++i)
+            for (const char *c : {"a", "b"}) {
+                QDir().mkpath(QStringLiteral("%1/%2").arg(folder, QLatin1String(c)));
+                QImage image(10, 10, QImage::Format_Grayscale8);
+                image.fill(i * 40 + (c[0] == 'a' ? 0 : 7));
+                QVERIFY(image.save(QStringLiteral("%1/%2/%2%3.png").arg(folder, QLatin1String(c)).arg(i)));
+            }
+        QCOMPARE(runProcess(LEPTON_CLI, {"new", project}).exitCode, 0);
+        auto first = runProcess(LEPTON_CLI, {"import", project, "--folder", folder, "--size", "8x8", "--json"});
+        QVERIFY2(first.exitCode == 0, first.err.constData());
+        QCOMPARE(outputJson(first.out).value("samples").toInt(), 10);
+
+        auto again = runProcess(LEPTON_CLI, {"import", project, "--folder", folder, "--json"});
+        QVERIFY2(again.exitCode == 0, again.err.constData());
+        QJsonObject r = outputJson(again.out);
+        QCOMPARE(r.value("dataset_id").toInt(), 1);
+        QCOMPARE(r.value("unchanged").toInt(), 10);
+        QCOMPARE(r.value("files_read").toInt(), 0);
+        QVERIFY(r.value("applied").toBool());
+        QCOMPARE(outputJson(runProcess(LEPTON_CLI, {"dataset", project, "--list", "--json"}).out).value("datasets").toArray().size(), 1);
+
+        QImage extra(10, 10, QImage::Format_Grayscale8);
+        extra.fill(255);
+        QVERIFY(extra.save(folder + "/a/new.png"));
+        QVERIFY(QFile::remove(folder + "/b/b0.png"));
+        auto dry = runProcess(LEPTON_CLI, {"import", project, "--folder", folder, "--dry-run", "--json"});
+        QVERIFY2(dry.exitCode == 0, dry.err.constData());
+        r = outputJson(dry.out);
+        QCOMPARE(r.value("added").toArray().size(), 1);
+        QCOMPARE(r.value("missing").toArray().size(), 1);
+        QCOMPARE(r.value("files_read").toInt(), 1);
+        QVERIFY(!r.value("applied").toBool());
+        auto drop = runProcess(LEPTON_CLI, {"import", project, "--folder", folder, "--drop-missing"});
+        QVERIFY2(drop.exitCode == 0, drop.err.constData());
+        QVERIFY2(drop.out.contains("new      ") && drop.out.contains("a/new.png") && drop.out.contains("b/b0.png")
+                     && drop.out.contains("removed"),
+                 drop.out.constData());
+        auto stats = outputJson(runProcess(LEPTON_CLI, {"dataset", project, "--stats", "--json"}).out);
+        QCOMPARE(stats.value("samples").toInt(), 10);   // 10 + 1 - 1
+
+        auto otherSize = runProcess(LEPTON_CLI, {"import", project, "--folder", folder, "--size", "16x16"});
+        QCOMPARE(otherSize.exitCode, 2);
+        QVERIFY2(otherSize.err.contains("--new"), otherSize.err.constData());
+        auto separate = runProcess(LEPTON_CLI, {"import", project, "--folder", folder, "--new", "--json"});
+        QVERIFY2(separate.exitCode == 0, separate.err.constData());
+        QCOMPARE(outputJson(separate.out).value("dataset_id").toInt(), 2);
+        QCOMPARE(runProcess(LEPTON_CLI, {"import", project, "--csv", kIris, "--dry-run"}).exitCode, 2);
+
+        auto resplit = runProcess(LEPTON_CLI, {"dataset", project, "--dataset", "1", "--resplit", "0.6,0.2", "--seed", "3", "--json"});
+        QVERIFY2(resplit.exitCode == 0, resplit.err.constData());
+        const QJsonObject after = outputJson(resplit.out).value("dataset").toObject();
+        QCOMPARE(after.value("samples").toInt(), 10);
+        QVERIFY2(outputJson(resplit.out).value("message").toString().contains("seed 3"), resplit.out.constData());
+        auto badSplit = runProcess(LEPTON_CLI, {"dataset", project, "--dataset", "1", "--resplit", "0.9,0.3"});
+        QCOMPARE(badSplit.exitCode, 1);
+        QVERIFY2(badSplit.err.contains("invalid"), badSplit.err.constData());
+    }
+
     void regressionImportTrainEvaluate()
     {
         QVERIFY2(QFile::exists(kBoston), "boston_house_prices.csv missing: install Debian's python3-sklearn");

@@ -35,6 +35,10 @@ QVector<DecodedImage> decodeImages(const QVector<DecodeJob> &jobs, const ImportO
             d.error = QStringLiteral("cannot read: %1").arg(f.errorString());
         else if ((bytes = f.readAll()).isEmpty())
             d.error = QStringLiteral("empty file (0 bytes)");
+        if (f.isOpen()) {
+            d.sample.fileSize = bytes.size();
+            d.sample.fileMtime = f.fileTime(QFileDevice::FileModificationTime).toMSecsSinceEpoch();
+        }
         if (d.error.isEmpty()) {
             try {
                 cv::Mat buf(1, int(bytes.size()), CV_8U, bytes.data());
