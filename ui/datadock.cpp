@@ -3,7 +3,8 @@
 #include "data/augmentationeditor.h"
 #include "data/classcountchart.h"
 #include "data/datasetstats.h"
-#include "data/labeleditcommand.h"
+#include "data/reimport.h"
+#include "data/reimportreport.h"
 #include "importdialog.h"
 #include "projectcontext.h"
 #include "recordtext.h"
@@ -11,6 +12,8 @@
 #include "project/projectstore.h"
 
 #include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -19,6 +22,7 @@
 #include <QMenu>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QStandardItemModel>
 #include <QTabWidget>
@@ -40,6 +44,8 @@ struct DataDock::Job
     QString source;
     std::optional<Result<ImportedDataset>> imported;
     std::optional<Result<qint64>> datasetId;
+    qint64 reimportDataset = 0;   // a re-import of this dataset (else an import)
+    std::optional<Result<ReimportReport>> reimported;
 };
 
 QImage sampleImage(const SampleRecord &sample, int channels, int height, int width)
@@ -80,6 +86,7 @@ DataDock::DataDock(ProjectContext *project, QWidget *parent)
     , m_thumbnails(new QListView)
     , m_thumbnailModel(new QStandardItemModel(this))
     , m_importButton(new QPushButton(tr("Import dataset…")))
+    , m_reimportButton(new QPushButton(tr("Re-import")))
     , m_cancelButton(new QPushButton(tr("Cancel")))
     , m_importProgress(new QProgressBar)
     , m_importStatus(new QLabel)
@@ -94,6 +101,11 @@ DataDock::DataDock(ProjectContext *project, QWidget *parent)
     , m_excludeButton(new QPushButton(tr("Exclude selected")))
     , m_selectionNote(new QLabel)
     , m_copyButton(new QPushButton(tr("Copy dataset")))
+    , m_trainPercent(new QSpinBox)
+    , m_valPercent(new QSpinBox)
+    , m_testPercent(new QLabel)
+    , m_splitSeed(new QSpinBox)
+    , m_resplitButton(new QPushButton(tr("Split again")))
     , m_undoButton(new QPushButton(tr("Undo")))
     , m_redoButton(new QPushButton(tr("Redo")))
     , m_editNote(new QLabel)
@@ -149,6 +161,17 @@ DataDock::DataDock(ProjectContext *project, QWidget *parent)
     m_copyButton->setObjectName("dataCopyButton");
     m_copyButton->setToolTip(tr("A new dataset with the same classes, samples, splits and augmentation, to edit "
                                 "while runs keep the original."));
+    m_trainPercent->setObjectName("dataSplitTrain");
+    m_valPercent->setObjectName("dataSplitValidation");
+    m_testPercent->setObjectName("dataSplitTest");
+    m_splitSeed->setObjectName("dataSplitSeed");
+    m_resplitButton->setObjectName("dataResplitButton");
+    m_trainPercent->setRange(1, 100);
+    m_valPercent->setRange(0, 99);
+    m_trainPercent->setSuffix(QStringLiteral(" %"));
+    m_valPercent->setSuffix(QStringLiteral(" %"));
+    m_splitSeed->setRange(0, std::numeric_limits<int>::max());
+    m_resplitButton->setToolTip(tr("A new seeded stratified split of the samples, per class (undoable)."));
     m_undoButton->setObjectName("dataUndoButton");
     m_redoButton->setObjectName("dataRedoButton");
     m_undoButton->setEnabled(false);
@@ -159,6 +182,9 @@ DataDock::DataDock(ProjectContext *project, QWidget *parent)
     m_editNote->hide();
 
     m_importButton->setObjectName("dataImportButton");
+    m_reimportButton->setObjectName("dataReimportButton");
+    m_reimportButton->setToolTip(tr("Read the dataset's image folder again: only new and changed files are read; moved "
+                                    "files keep their samples, missing files are reported and kept."));
     m_cancelButton->setObjectName("dataImportCancelButton");
     m_importProgress->setObjectName("dataImportProgress");
     m_importStatus->setObjectName("dataImportStatus");
@@ -173,6 +199,7 @@ DataDock::DataDock(ProjectContext *project, QWidget *parent)
     top->addWidget(m_copyButton);
     top->addWidget(m_undoButton);
     top->addWidget(m_redoButton);
+    top->addWidget(m_reimportButton);
     top->addWidget(m_importButton);
     auto importRow = new QHBoxLayout;
     importRow->addWidget(m_importProgress, 1);
@@ -188,6 +215,17 @@ DataDock::DataDock(ProjectContext *project, QWidget *parent)
     mergeRow->addWidget(m_mergeButton);
     mergeRow->addWidget(m_mergeTarget, 1);
     classLayout->addLayout(mergeRow);
+    auto splitRow = new QHBoxLayout;
+    splitRow->addWidget(new QLabel(tr("Split: train")));
+    splitRow->addWidget(m_trainPercent);
+    splitRow->addWidget(new QLabel(tr("validation")));
+    splitRow->addWidget(m_valPercent);
+    splitRow->addWidget(m_testPercent);
+    splitRow->addWidget(new QLabel(tr("seed")));
+    splitRow->addWidget(m_splitSeed);
+    splitRow->addWidget(m_resplitButton);
+    splitRow->addStretch(1);
+    classLayout->addLayout(splitRow);
     auto classSplit = new QSplitter(Qt::Vertical);
     classSplit->addWidget(m_classTable);
     classSplit->addWidget(m_classChart);
@@ -245,6 +283,7 @@ DataDock::DataDock(ProjectContext *project, QWidget *parent)
     connect(m_project, &ProjectContext::contentsChanged, this, &DataDock::reloadDatasets);
     connect(m_datasetCombo, &QComboBox::currentIndexChanged, this, &DataDock::showCurrent);
     connect(m_importButton, &QPushButton::clicked, this, &DataDock::startImport);
+    connect(m_reimportButton, &QPushButton::clicked, this, &DataDock::startReimport);
     connect(m_cancelButton, &QPushButton::clicked, this, [this] { m_cancel.cancel(); });
     connect(&m_watcher, &QFutureWatcher<void>::finished, this, &DataDock::finishImport);
     m_importButton->setEnabled(m_project->isOpen());
@@ -275,6 +314,16 @@ DataDock::DataDock(ProjectContext *project, QWidget *parent)
             [this] { relabelSamples(selectedSampleIds(), m_relabelTarget->currentData().toInt()); });
     connect(m_excludeButton, &QPushButton::clicked, this, [this] { excludeSamples(selectedSampleIds()); });
     connect(m_copyButton, &QPushButton::clicked, this, &DataDock::copyDataset);
+    const auto showTest = [this] {
+        const int test = 100 - m_trainPercent->value() - m_valPercent->value();
+        m_testPercent->setText(test >= 0 ? tr("test %1 %").arg(test) : tr("<span style='color:#b00020'>over 100 %</span>"));
+        updateEditState();
+    };
+    connect(m_trainPercent, &QSpinBox::valueChanged, this, showTest);
+    connect(m_valPercent, &QSpinBox::valueChanged, this, showTest);
+    connect(m_resplitButton, &QPushButton::clicked, this, [this] {
+        resplit(m_trainPercent->value() / 100.0, m_valPercent->value() / 100.0, quint32(m_splitSeed->value()));
+    });
     connect(m_classTable, &QWidget::customContextMenuRequested, this, &DataDock::showClassMenu);
     connect(m_thumbnails, &QWidget::customContextMenuRequested, this, &DataDock::showSampleMenu);
     connect(m_undoButton, &QPushButton::clicked, m_undo, &QUndoStack::undo);
@@ -317,20 +366,9 @@ void DataDock::startImport()
     ImportDialog dialog(this);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    m_cancel = CancelToken();
     m_job = std::make_shared<Job>();
     m_job->source = dialog.path();
-    m_importButton->setEnabled(false);
-    m_cancelButton->show();
-    m_importProgress->show();
-    m_importProgress->setRange(0, 0);
-    m_importStatus->setText(tr("Importing %1…").arg(dialog.path().toHtmlEscaped()));
-    ProgressFn progress = [this](qint64 done, qint64 total, const QString &) {
-        QMetaObject::invokeMethod(this, [this, done, total] {
-            m_importProgress->setRange(0, int(std::max<qint64>(1, total)));
-            m_importProgress->setValue(int(std::min(done, total)));
-        }, Qt::QueuedConnection);
-    };
+    const ProgressFn progress = beginJob(tr("Importing %1…").arg(dialog.path().toHtmlEscaped()));
     m_watcher.setFuture(QtConcurrent::run([job = m_job, source = dialog.source(), options = dialog.options(),
                                            csv = dialog.csvOptions(), path = m_project->path(), progress,
                                            cancel = m_cancel] {
@@ -360,11 +398,67 @@ void DataDock::startImport()
     }));
 }
 
+ProgressFn DataDock::beginJob(const QString &status)
+{
+    m_cancel = CancelToken();
+    m_importButton->setEnabled(false);
+    m_reimportButton->setEnabled(false);
+    m_cancelButton->show();
+    m_importProgress->show();
+    m_importProgress->setRange(0, 0);
+    m_importStatus->setText(status);
+    return [this](qint64 done, qint64 total, const QString &) {
+        QMetaObject::invokeMethod(this, [this, done, total] {
+            m_importProgress->setRange(0, int(std::max<qint64>(1, total)));
+            m_importProgress->setValue(int(std::min(done, total)));
+        }, Qt::QueuedConnection);
+    };
+}
+
+void DataDock::startReimport()
+{
+    if (m_watcher.isRunning() || !m_project->isOpen() || m_info.id == 0 || !canReimport(m_info))
+        return;
+    ReimportOptions options;
+    if (!QFileInfo(m_info.source).isDir()) {   // the folder moved: ask where it is now
+        options.folder = QFileDialog::getExistingDirectory(
+            this, tr("%1 is gone: where is the folder of '%2' now?").arg(m_info.source, m_info.name));
+        if (options.folder.isEmpty())
+            return;
+    }
+    m_job = std::make_shared<Job>();
+    m_job->source = options.folder.isEmpty() ? m_info.source : options.folder;
+    m_job->reimportDataset = m_info.id;
+    const ProgressFn progress =
+        beginJob(tr("Re-importing %1 (only new and changed files are read)…").arg(m_job->source.toHtmlEscaped()));
+    m_watcher.setFuture(QtConcurrent::run([job = m_job, options, path = m_project->path(), progress, cancel = m_cancel] {
+        auto store = ProjectStore::open(path);   // this worker thread's own connection
+        if (!store) {
+            job->reimported = Result<ReimportReport>::failure(store.error());
+            return;
+        }
+        job->reimported = reimportImageFolder(*store.value(), job->reimportDataset, options, progress, cancel);
+    }));
+}
+
 void DataDock::finishImport()
 {
     m_importButton->setEnabled(m_project->isOpen());
     m_cancelButton->hide();
     m_importProgress->hide();
+    updateEditState();
+    if (m_job && m_job->reimported) {
+        if (!*m_job->reimported) {
+            m_importStatus->setText(tr("<span style='color:#b00020'>Re-import of %1 failed: %2</span>")
+                                        .arg(m_job->source.toHtmlEscaped(), m_job->reimported->error().toHtmlEscaped()));
+            return;
+        }
+        m_importStatus->setText(reimportReportHtml(m_job->reimported->value()));
+        m_project->notifyContentsChanged();
+        showDataset(m_job->reimportDataset);
+        showCurrent();   // the same dataset, with new samples and classes
+        return;
+    }
     if (!m_job || !m_job->imported)
         return;
     if (!*m_job->imported) {
@@ -485,6 +579,13 @@ void DataDock::showCurrent()
             m_classFilter->setCurrentIndex(again);
         m_classFilter->setVisible(!info.isRegression());
         m_filling = false;
+    }
+    if (const int n = info.sampleCount(); n > 0) {   // the split row starts at the dataset's split
+        const QSignalBlocker blockTrain(m_trainPercent), blockVal(m_valPercent);
+        m_trainPercent->setValue(int(std::lround(100.0 * info.splitCounts[0] / n)));
+        m_valPercent->setValue(int(std::lround(100.0 * info.splitCounts[1] / n)));
+        m_testPercent->setText(tr("test %1 %").arg(100 - m_trainPercent->value() - m_valPercent->value()));
+        m_splitSeed->setValue(int(std::min<quint32>(info.splitSeed, quint32(std::numeric_limits<int>::max()))));
     }
     m_augmentation->setDataset(info);
     m_summary->setText(tr("<b>%1</b> — %2 from %3<br>Input %4×%5×%6 (channels×height×width), "
@@ -642,205 +743,6 @@ void DataDock::loadThumbnails(const DatasetInfo &info)
     }
     m_thumbnailNote->setText(spread ? tr("%1 of %2, evenly spaced").arg(shown.size()).arg(total)
                                     : tr("first %1 of %2").arg(shown.size()).arg(total));
-}
-
-// ---- label edits ---------------------------------------------------------------------------
-
-namespace {
-template <typename T>
-Status asStatus(const Result<T> &result)
-{
-    return result ? success() : Status::failure(result.error());
-}
-} // namespace
-
-QVector<qint64> DataDock::selectedSampleIds() const
-{
-    QVector<qint64> ids;
-    for (const QModelIndex &index : m_thumbnails->selectionModel()->selectedIndexes())
-        ids << index.data(SampleIdRole).toLongLong();
-    std::sort(ids.begin(), ids.end());
-    return ids;
-}
-
-void DataDock::updateEditState()
-{
-    const bool open = m_info.id != 0;
-    const bool editable = open && m_inUse.isEmpty();
-    const bool classes = open && !m_info.isRegression();
-    const int selected = int(m_thumbnails->selectionModel()->selectedIndexes().size());
-    const int row = m_classTable->currentRow();
-    const bool rowSelected = classes && !m_classTable->selectedItems().isEmpty() && row >= 0;
-    m_copyButton->setEnabled(open);
-    m_selectionNote->setText(selected > 0 ? tr("%n sample(s) selected", nullptr, selected)
-                                          : tr("Select samples (Ctrl/Shift-click) to move or exclude them"));
-    m_relabelButton->setVisible(classes);
-    m_relabelTarget->setVisible(classes);
-    m_mergeButton->setVisible(classes);
-    m_mergeTarget->setVisible(classes);
-    m_relabelButton->setEnabled(editable && selected > 0);
-    m_relabelTarget->setEnabled(editable);
-    m_excludeButton->setEnabled(editable && selected > 0);
-    m_mergeButton->setEnabled(editable && rowSelected && m_mergeTarget->currentData().toInt() != row
-                              && m_info.classes.size() > 2);
-    m_mergeTarget->setEnabled(editable);
-    for (QWidget *w : {static_cast<QWidget *>(m_relabelButton), static_cast<QWidget *>(m_excludeButton),
-                       static_cast<QWidget *>(m_mergeButton)})
-        w->setToolTip(open && !editable ? m_inUse : QString());
-    if (classes && m_info.classes.size() <= 2)
-        m_mergeButton->setToolTip(tr("A dataset needs at least two classes."));
-    m_editNote->setVisible(open && !editable);
-    m_editNote->setText(open && !editable ? tr("Samples and classes are read-only: %1. Class names can still be changed.").arg(m_inUse)
-                                          : QString());
-}
-
-bool DataDock::runEdit(const QString &text, const std::function<Status()> &redo, const std::function<Status()> &undo)
-{
-    const Status first = redo();
-    if (first)
-        m_undo->push(new LabelEditCommand(text, redo, undo, [this](const Status &s) { editDone(s); }));
-    editDone(first);
-    return first.ok();
-}
-
-void DataDock::editDone(const Status &status)
-{
-    // Other docks see the new counts and names; this one shows the dataset again, then the error.
-    m_project->notifyContentsChanged();
-    showCurrent();
-    if (!status) {
-        m_error->setText(status.error());
-        m_error->show();
-    }
-}
-
-void DataDock::renameClass(int classIndex, const QString &newName)
-{
-    ProjectStore *store = m_project->store();
-    const qint64 id = m_info.id;
-    if (!store || id == 0 || classIndex < 0 || classIndex >= m_info.classes.size())
-        return;
-    const QString oldName = m_info.classes[classIndex], name = newName.trimmed();
-    if (name == oldName) {
-        showCurrent();   // restores the cell's text (say, trailing spaces)
-        return;
-    }
-    runEdit(tr("rename class '%1' to '%2'").arg(oldName, name),
-            [=] { return asStatus(store->renameClass(id, classIndex, name)); },
-            [=] { return asStatus(store->renameClass(id, classIndex, oldName)); });
-}
-
-void DataDock::mergeClass(int from, int into)
-{
-    ProjectStore *store = m_project->store();
-    const qint64 id = m_info.id;
-    if (!store || id == 0 || from < 0 || from >= m_info.classes.size() || into < 0 || into >= m_info.classes.size())
-        return;
-    auto merge = std::make_shared<ClassMerge>();
-    runEdit(tr("merge class '%1' into '%2'").arg(m_info.classes[from], m_info.classes[into]),
-            [=]() -> Status {
-                auto done = store->mergeClass(id, from, into);
-                if (!done)
-                    return Status::failure(done.error());
-                *merge = done.value();
-                return success();
-            },
-            [=] { return store->undoMergeClass(id, *merge); });
-}
-
-void DataDock::relabelSamples(const QVector<qint64> &sampleIds, int label)
-{
-    ProjectStore *store = m_project->store();
-    const qint64 id = m_info.id;
-    if (!store || id == 0 || sampleIds.isEmpty() || label < 0 || label >= m_info.classes.size())
-        return;
-    auto before = std::make_shared<QVector<SampleRecord>>();
-    runEdit(tr("move %n sample(s) to '%1'", nullptr, int(sampleIds.size())).arg(m_info.classes[label]),
-            [=]() -> Status {
-                auto done = store->relabelSamples(id, sampleIds, label);
-                if (!done)
-                    return Status::failure(done.error());
-                *before = done.value();
-                return success();
-            },
-            [=] { return store->restoreLabels(id, *before); });
-}
-
-void DataDock::excludeSamples(const QVector<qint64> &sampleIds)
-{
-    ProjectStore *store = m_project->store();
-    const qint64 id = m_info.id;
-    if (!store || id == 0 || sampleIds.isEmpty())
-        return;
-    auto removed = std::make_shared<QVector<SampleRecord>>();
-    runEdit(tr("exclude %n sample(s)", nullptr, int(sampleIds.size())),
-            [=]() -> Status {
-                auto done = store->removeSamples(id, sampleIds);
-                if (!done)
-                    return Status::failure(done.error());
-                *removed = done.value();
-                return success();
-            },
-            [=] { return store->restoreSamples(id, *removed); });
-}
-
-void DataDock::copyDataset()
-{
-    ProjectStore *store = m_project->store();
-    const qint64 id = m_info.id;
-    if (!store || id == 0)
-        return;
-    const QString name = tr("%1 (copy)").arg(m_info.name);
-    auto copyId = std::make_shared<qint64>(0);
-    const bool done = runEdit(tr("copy dataset '%1'").arg(m_info.name),
-                              [=]() -> Status {
-                                  auto copied = store->copyDataset(id, name);
-                                  if (!copied)
-                                      return Status::failure(copied.error());
-                                  *copyId = copied.value();
-                                  return success();
-                              },
-                              [=] { return store->deleteDataset(*copyId); });
-    if (done)
-        showDataset(*copyId);
-}
-
-void DataDock::showClassMenu(const QPoint &pos)
-{
-    const int row = m_classTable->rowAt(pos.y());
-    if (m_info.id == 0 || m_info.isRegression() || row < 0 || row >= m_info.classes.size())
-        return;
-    m_classTable->selectRow(row);
-    QMenu menu(this);
-    menu.addAction(tr("Rename…"), this, [this, row] { m_classTable->editItem(m_classTable->item(row, 0)); });
-    QMenu *merge = menu.addMenu(tr("Merge into"));
-    for (int c = 0; c < m_info.classes.size(); ++c)
-        if (c != row)
-            merge->addAction(m_info.classes[c], this, [this, row, c] { mergeClass(row, c); });
-    merge->setEnabled(m_inUse.isEmpty() && m_info.classes.size() > 2);
-    if (!m_inUse.isEmpty())
-        merge->setToolTip(m_inUse);
-    menu.exec(m_classTable->viewport()->mapToGlobal(pos));
-}
-
-void DataDock::showSampleMenu(const QPoint &pos)
-{
-    const QVector<qint64> ids = selectedSampleIds();
-    if (m_info.id == 0 || ids.isEmpty())
-        return;
-    QMenu menu(this);
-    if (!m_inUse.isEmpty()) {
-        menu.addAction(tr("Read-only: used by runs or evaluations"))->setEnabled(false);
-        menu.addAction(tr("Copy dataset to edit it"), this, &DataDock::copyDataset);
-    } else {
-        if (!m_info.isRegression()) {
-            QMenu *move = menu.addMenu(tr("Move %n sample(s) to", nullptr, int(ids.size())));
-            for (int c = 0; c < m_info.classes.size(); ++c)
-                move->addAction(m_info.classes[c], this, [this, ids, c] { relabelSamples(ids, c); });
-        }
-        menu.addAction(tr("Exclude %n sample(s)", nullptr, int(ids.size())), this, [this, ids] { excludeSamples(ids); });
-    }
-    menu.exec(m_thumbnails->viewport()->mapToGlobal(pos));
 }
 
 } // namespace lepton

@@ -14,6 +14,7 @@ class QLabel;
 class QListView;
 class QProgressBar;
 class QPushButton;
+class QSpinBox;
 class QStandardItemModel;
 class QTableWidget;
 class QTabWidget;
@@ -54,6 +55,8 @@ public:
     void relabelSamples(const QVector<qint64> &sampleIds, int label);
     void excludeSamples(const QVector<qint64> &sampleIds);
     void copyDataset();
+    // A new seeded stratified split (fractions of train and validation; the rest is test).
+    void resplit(double trainFraction, double validationFraction, quint32 seed);
     QUndoStack *undoStack() const { return m_undo; }
     QVector<qint64> selectedSampleIds() const;
 
@@ -62,6 +65,8 @@ private:
 
     void reloadDatasets();
     void startImport();
+    void startReimport();
+    ProgressFn beginJob(const QString &status);   // buttons, progress bar; the progress callback
     void finishImport();
     void showCurrent();
     // Regression datasets: target statistics per split in the table, a histogram in the chart.
@@ -87,6 +92,7 @@ private:
     QListView *m_thumbnails;
     QStandardItemModel *m_thumbnailModel;
     QPushButton *m_importButton;
+    QPushButton *m_reimportButton;
     QPushButton *m_cancelButton;
     QProgressBar *m_importProgress;
     QLabel *m_importStatus;
@@ -104,6 +110,11 @@ private:
     QPushButton *m_excludeButton;
     QLabel *m_selectionNote;
     QPushButton *m_copyButton;
+    QSpinBox *m_trainPercent;
+    QSpinBox *m_valPercent;
+    QLabel *m_testPercent;
+    QSpinBox *m_splitSeed;
+    QPushButton *m_resplitButton;
     QPushButton *m_undoButton;
     QPushButton *m_redoButton;
     QLabel *m_editNote;

@@ -13,6 +13,7 @@
 #include <QLineEdit>
 #include <QListView>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -219,6 +220,39 @@ private slots:
 
     // A run uses the dataset: samples and classes are read-only (said, buttons off), the copy is
     // edited; an edit made before the run cannot be undone any more and says why.
+    // The split row starts at the dataset's split (6/2/1 of 9 is 67 % and 22 %); 50 % and 25 %
+    // with seed 5 give two train and one validation sample per class (three each), test none.
+    void splitAgainAndUndo()
+    {
+        const auto splitCounts = [this] {
+            const DatasetInfo info = m_project->store()->dataset(1).value();
+            return QVector<int>{info.splitCounts[0], info.splitCounts[1], info.splitCounts[2]};
+        };
+        auto train = child<QSpinBox>(m_dock, "dataSplitTrain");
+        auto val = child<QSpinBox>(m_dock, "dataSplitValidation");
+        auto seed = child<QSpinBox>(m_dock, "dataSplitSeed");
+        auto button = child<QPushButton>(m_dock, "dataResplitButton");
+        QCOMPARE(train->value(), 67);
+        QCOMPARE(val->value(), 22);
+        QCOMPARE(child<QLabel>(m_dock, "dataSplitTest")->text(), QStringLiteral("test 11 %"));
+        val->setValue(40);
+        train->setValue(70);
+        QVERIFY(!button->isEnabled());   // over 100 %
+        train->setValue(50);
+        val->setValue(25);
+        seed->setValue(5);
+        QVERIFY(button->isEnabled());
+        QTest::mouseClick(button, Qt::LeftButton);
+        QCOMPARE(splitCounts(), (QVector<int>{6, 3, 0}));
+        QCOMPARE(m_project->store()->dataset(1)->splitSeed, 5u);
+        QVERIFY(child<QLabel>(m_dock, "dataSummary")->text().contains(QStringLiteral("6 train, 3 validation, 0 test")));
+        QTest::mouseClick(child<QPushButton>(m_dock, "dataUndoButton"), Qt::LeftButton);
+        QCOMPARE(splitCounts(), (QVector<int>{6, 2, 1}));
+        QCOMPARE(train->value(), 67);   // the row follows the dataset
+        QTest::mouseClick(child<QPushButton>(m_dock, "dataRedoButton"), Qt::LeftButton);
+        QCOMPARE(splitCounts(), (QVector<int>{6, 3, 0}));
+    }
+
     void inUseCopyAndRefusedUndo()
     {
         auto view = child<QListView>(m_dock, "dataThumbnails");
