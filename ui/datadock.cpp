@@ -19,6 +19,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QListView>
+#include <QMessageBox>
 #include <QMenu>
 #include <QProgressBar>
 #include <QPushButton>
@@ -366,6 +367,36 @@ void DataDock::startImport()
     ImportDialog dialog(this);
     if (dialog.exec() != QDialog::Accepted)
         return;
+    if (dialog.source() == ImportDialog::Source::ImageFolder) {
+        // A folder imported before (at the same input size): update that dataset incrementally,
+        // or import it again as a separate dataset.
+        auto known = datasetImportedFrom(*m_project->store(), dialog.path());
+        auto ds = known && known.value() > 0 ? m_project->store()->dataset(known.value()) : Result<DatasetInfo>::failure({});
+        const ImportOptions o = dialog.options();
+        if (ds && ds->width == o.width && ds->height == o.height && ds->channels == o.channels) {
+            QMessageBox ask(QMessageBox::Question, tr("Folder imported before"),
+                            tr("%1 is dataset %2 '%3'. Update it (only new and changed files are read; moved and "
+                               "missing files are reported), or import the folder again as a new dataset?")
+                                .arg(dialog.path())
+                                .arg(ds->id)
+                                .arg(ds->name),
+                            QMessageBox::Cancel, this);
+            ask.setObjectName("dataReimportQuestion");
+            QPushButton *update = ask.addButton(tr("Update dataset"), QMessageBox::AcceptRole);
+            update->setObjectName("dataReimportUpdate");
+            ask.addButton(tr("Import as new"), QMessageBox::ActionRole)->setObjectName("dataReimportNew");
+            ask.setDefaultButton(update);
+            ask.exec();
+            if (ask.clickedButton() == update) {
+                ReimportOptions options;
+                options.folder = dialog.path();
+                reimport(ds->id, options);
+                return;
+            }
+            if (ask.clickedButton() == ask.button(QMessageBox::Cancel))
+                return;
+        }
+    }
     m_job = std::make_shared<Job>();
     m_job->source = dialog.path();
     const ProgressFn progress = beginJob(tr("Importing %1…").arg(dialog.path().toHtmlEscaped()));
@@ -426,9 +457,15 @@ void DataDock::startReimport()
         if (options.folder.isEmpty())
             return;
     }
+    reimport(m_info.id, options);
+}
+
+void DataDock::reimport(qint64 datasetId, const ReimportOptions &options)
+{
+    auto ds = m_project->store()->dataset(datasetId);
     m_job = std::make_shared<Job>();
-    m_job->source = options.folder.isEmpty() ? m_info.source : options.folder;
-    m_job->reimportDataset = m_info.id;
+    m_job->source = !options.folder.isEmpty() ? options.folder : ds ? ds->source : QString();
+    m_job->reimportDataset = datasetId;
     const ProgressFn progress =
         beginJob(tr("Re-importing %1 (only new and changed files are read)…").arg(m_job->source.toHtmlEscaped()));
     m_watcher.setFuture(QtConcurrent::run([job = m_job, options, path = m_project->path(), progress, cancel = m_cancel] {

@@ -24,6 +24,7 @@ class QUndoStack;
 namespace lepton {
 
 struct DatasetStatistics;
+struct ReimportOptions;
 
 class ClassCountChart;
 class AugmentationEditor;
@@ -66,6 +67,7 @@ private:
     void reloadDatasets();
     void startImport();
     void startReimport();
+    void reimport(qint64 datasetId, const ReimportOptions &options);
     ProgressFn beginJob(const QString &status);   // buttons, progress bar; the progress callback
     void finishImport();
     void showCurrent();

@@ -2,7 +2,8 @@
 // the folder is typed in and OK clicked; the worker imports it (a corrupt and an empty file
 // reported, the rest imported), the dock shows the classes, counts and thumbnails. Then
 // "Re-import" on the unchanged folder reads nothing, and after files are added, changed and
-// deleted it reports each of them and the dock follows.
+// deleted it reports each of them and the dock follows. "Import dataset…" on the same folder asks
+// whether to update that dataset (incremental) or import the folder as a new one; both are taken.
 #include "datadock.h"
 #include "importdialog.h"
 #include "projectcontext.h"
@@ -18,6 +19,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QScopeGuard>
 #include <QSpinBox>
@@ -55,6 +57,28 @@ class TestDataImportGui : public QObject
 
 private:
     QTemporaryDir m_dir;
+
+    // Clicks the button named `button` of the message box once it is up (polled: it opens after
+    // the import dialog closes).
+    static void answerQuestion(const QString &button, int attempts = 100)
+    {
+        QTimer::singleShot(50, [button, attempts] {
+            auto box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+            if (!box) {
+                if (attempts > 0)
+                    answerQuestion(button, attempts - 1);
+                return;
+            }
+            QVERIFY2(box->text().contains(QStringLiteral("imported before")) || box->text().contains(QStringLiteral("Update it")),
+                     qPrintable(box->text()));
+            auto b = box->findChild<QPushButton *>(button);
+            if (!b) {
+                box->reject();
+                QFAIL(qPrintable(QStringLiteral("no button %1").arg(button)));
+            }
+            b->click();
+        });
+    }
 
     // Fills the modal import dialog once it is up, then clicks OK.
     static void fillDialogWhenShown(const QString &folder)
@@ -152,6 +176,21 @@ private Q_SLOTS:
         QCOMPARE(store->dataset(id)->sampleCount(), 22);
         QTRY_COMPARE(table->rowCount(), 3);
         QCOMPARE(table->item(2, 0)->text(), QStringLiteral("triangle"));
+
+        // "Import dataset…" on the same folder asks: update the dataset (incremental) or import anew.
+        status->clear();
+        fillDialogWhenShown(folder);
+        answerQuestion(QStringLiteral("dataReimportUpdate"));
+        QTest::mouseClick(importButton, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith(QStringLiteral("Re-imported")), 30000);
+        QVERIFY2(status->text().contains(QStringLiteral("21 unchanged (not read)")), qPrintable(status->text()));
+        QCOMPARE(combo->count(), 1);
+        fillDialogWhenShown(folder);
+        answerQuestion(QStringLiteral("dataReimportNew"));
+        QTest::mouseClick(importButton, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith(QStringLiteral("Imported")), 30000);
+        QCOMPARE(combo->count(), 2);
+        QCOMPARE(store->dataset(dock.currentDatasetId())->sampleCount(), 21);   // s3.png is gone
     }
 };
 
