@@ -35,6 +35,17 @@ QVector<qint64> distinct(QVector<qint64> ids)
     return ids;
 }
 
+// The dataset, when its samples and classes may change now; else why not.
+Result<DatasetInfo> editableDataset(const ProjectStore &store, qint64 datasetId)
+{
+    auto ds = store.dataset(datasetId);
+    if (!ds)
+        return ds;
+    if (auto editable = store.checkEditable(datasetId); !editable)
+        return Result<DatasetInfo>::failure(editable.error());
+    return ds;
+}
+
 QString missingSamples(qsizetype found, qsizetype given, const QString &dataset)
 {
     return QStringLiteral("%1 of the %2 samples are not in dataset '%3'").arg(given - found).arg(given).arg(dataset);
@@ -210,11 +221,9 @@ Result<QVector<SampleRecord>> ProjectStore::removeSamples(qint64 datasetId, cons
     const QVector<qint64> sampleIds = distinct(givenIds);
     if (sampleIds.isEmpty())
         return R::failure(QStringLiteral("no samples given"));
-    auto ds = dataset(datasetId);
+    auto ds = editableDataset(*this, datasetId);
     if (!ds)
         return R::failure(ds.error());
-    if (auto editable = checkEditable(datasetId); !editable)
-        return R::failure(editable.error());
     QVector<SampleRecord> removed;
     Transaction t(database(), path());
     if (t.exec(QStringLiteral("SELECT %1 FROM samples WHERE dataset_id = ? AND id IN (%2) ORDER BY id")
@@ -257,11 +266,9 @@ Result<QVector<SampleRecord>> ProjectStore::setSplits(qint64 datasetId, const QV
     using R = Result<QVector<SampleRecord>>;
     if (samples.isEmpty())
         return R::failure(QStringLiteral("no samples given"));
-    auto ds = dataset(datasetId);
+    auto ds = editableDataset(*this, datasetId);
     if (!ds)
         return R::failure(ds.error());
-    if (auto editable = checkEditable(datasetId); !editable)
-        return R::failure(editable.error());
     QVector<qint64> ids;
     for (const SampleRecord &s : samples) {
         if (int(s.split) < 0 || int(s.split) > 2)
