@@ -29,7 +29,7 @@ struct PredictionRecord
 class ProjectStore
 {
 public:
-    static constexpr int SchemaVersion = 7;
+    static constexpr int SchemaVersion = 8;
 
     // Creates a new project file (fails if the file exists) or opens an existing one.
     static Result<std::shared_ptr<ProjectStore>> create(const QString &path);
@@ -126,6 +126,10 @@ public:
     // A re-import's changes (sampleupdates.cpp), in one transaction. Anything beyond new file
     // stamps is refused while the dataset is in use (datasetInUse).
     Status applySampleUpdate(qint64 datasetId, const SampleUpdate &update);
+
+    // int8 model versions (quantizedstore.cpp); quantizedVersion() has modelVersionId 0 for fp32 ones.
+    Status addQuantizedVersion(const QuantizedVersionInfo &info);
+    Result<QuantizedVersionInfo> quantizedVersion(qint64 modelVersionId) const;
 
     Result<qint64> addExport(const ExportInfo &info);
     Result<QVector<ExportInfo>> exports() const;

@@ -144,6 +144,17 @@ struct ModelVersionInfo
     QDateTime created;
 };
 
+// An int8 model version (core/compress): its weights blob is a TorchScript module with quantized
+// kernels of `engine`; layersJson lists the int8 layers, reportJson the calibration and sensitivity.
+struct QuantizedVersionInfo
+{
+    qint64 modelVersionId = 0;   // 0: the version is not int8
+    QString engine;
+    QString mode;                // static | dynamic
+    QString layersJson;
+    QString reportJson;
+};
+
 struct EvaluationInfo
 {
     qint64 id = 0;

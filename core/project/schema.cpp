@@ -103,6 +103,14 @@ const char *const kVersion7[] = {
     "ALTER TABLE samples ADD COLUMN file_mtime INTEGER",
 };
 
+// Version 8: compression (core/compress).
+const char *const kVersion8[] = {
+    // An int8 model version (core/compress): its weights blob is a TorchScript module calling the
+    // quantized kernels of `engine`; layers_json names the int8 layers, the rest ran in fp32.
+    "CREATE TABLE quantized_versions (model_version_id INTEGER PRIMARY KEY REFERENCES model_versions(id)"
+    " ON DELETE CASCADE, engine TEXT NOT NULL, mode TEXT NOT NULL, layers_json TEXT NOT NULL, report_json TEXT)",
+};
+
 template <size_t N>
 QString runAll(QSqlDatabase &db, const char *const (&statements)[N])
 {
@@ -124,6 +132,7 @@ QString applyMigration(QSqlDatabase &db, int version)
     case 5: return runAll(db, kVersion5);
     case 6: return runAll(db, kVersion6);
     case 7: return runAll(db, kVersion7);
+    case 8: return runAll(db, kVersion8);
     default: return QStringLiteral("no migration to schema version %1").arg(version);
     }
 }
