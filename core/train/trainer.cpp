@@ -1,5 +1,6 @@
 #include "train/trainer.h"
 
+#include "compress/internal/distillationloss.h"
 #include "data/augment.h"
 #include "data/internal/tensors.h"
 #include "graph/internal/graphmodule.h"
@@ -47,6 +48,9 @@ struct Session
     bool regression = false;             // dataset task "regression": MSE on one output
     double targetVariance = 1;           // regression: of the training targets (the loss is divided by it)
     AugmentationPipeline augmentation;   // the dataset's; random ops make train batches augmented
+    DerivedTraining derived;
+    std::shared_ptr<GraphModuleImpl> teacher;                  // distillation only
+    std::vector<std::pair<torch::Tensor, torch::Tensor>> keep; // parameter, 0/1 mask (sparse fine-tuning)
 };
 
 Result<Session> prepare(const QString &projectPath, qint64 datasetId, qint64 architectureId, const TrainConfig &config)
@@ -168,6 +172,50 @@ Result<Session> prepare(const QString &projectPath, qint64 datasetId, qint64 arc
         if (auto st = initializeFromModelVersion(*s.store, *s.module, config.initModelVersion); !st)
             return S::failure(st.error());
     return S(std::move(s));
+}
+
+// Initial weights, teacher and sparsity masks of a derived run. Call before restoring a checkpoint.
+Status setupDerived(Session &s, const DerivedTraining &derived)
+{
+    if (const QString bad = derived.validate(); !bad.isEmpty())
+        return Status::failure(bad);
+    s.derived = derived;
+    try {
+        if (derived.initModelVersionId > 0) {
+            auto weights = s.store->modelWeights(derived.initModelVersionId);
+            if (!weights)
+                return Status::failure(weights.error());
+            if (auto st = s.module->loadWeights(weights.value()); !st)
+                return Status::failure(
+                    QStringLiteral("initial weights (model version %1): %2").arg(derived.initModelVersionId).arg(st.error()));
+        }
+        if (derived.keepZeroWeights) {
+            for (const auto &p : s.module->named_parameters(true))
+                if (p.value().dim() > 1)   // conv and linear weights; biases and norms stay dense
+                    s.keep.emplace_back(p.value(), p.value().detach().ne(0).to(torch::kFloat32));
+        }
+        if (derived.teacherModelVersionId > 0) {
+            if (s.regression)
+                return Status::failure(QStringLiteral("distillation matches class distributions; dataset '%1' is a "
+                                                      "regression dataset")
+                                           .arg(s.dataset.name));
+            auto teacher = loadModelVersion(*s.store, derived.teacherModelVersionId);
+            if (!teacher)
+                return Status::failure(QStringLiteral("teacher: %1").arg(teacher.error()));
+            const GraphAnalysis &ta = teacher->module->analysis();
+            if (!(ta.inputShape == s.module->analysis().inputShape) || !(ta.outputShape == s.module->analysis().outputShape))
+                return Status::failure(QStringLiteral("teacher (model version %1) maps %2 to %3, the student %4 to %5")
+                                           .arg(derived.teacherModelVersionId)
+                                           .arg(ta.inputShape.toString(), ta.outputShape.toString(),
+                                                s.module->analysis().inputShape.toString(),
+                                                s.module->analysis().outputShape.toString()));
+            s.teacher = teacher->module;
+            s.teacher->eval();
+        }
+    } catch (const std::exception &e) {
+        return Status::failure(QStringLiteral("preparing the derived run: %1").arg(describeException(e)));
+    }
+    return success();
 }
 
 struct SplitScore
@@ -322,7 +370,21 @@ R runEpochs(Session &s, qint64 runId, int firstEpoch, const QJsonObject &resumed
                 } else {
                     y = s.train.labels.index_select(0, idx);
                     loss = classificationLoss(logits, y, config, s.classWeights);
+                    if (s.teacher) {
+                        torch::Tensor teacherLogits;
+                        {
+                            torch::NoGradGuard noGrad;
+                            teacherLogits = s.teacher->forward(x);
+                        }
+                        loss = s.derived.alpha * distillationTerm(logits, teacherLogits, s.derived.temperature)
+                             + (1.0 - s.derived.alpha) * loss;
+                    }
                     optimizationStep(*s.optimizer, loss, lr, config.clipNorm);
+                }
+                if (!s.keep.empty()) {
+                    torch::NoGradGuard noGrad;
+                    for (auto &[param, mask] : s.keep)
+                        param.mul_(mask);
                 }
                 const double l = loss.item<double>();
                 if (!std::isfinite(l))
@@ -425,6 +487,7 @@ R runEpochs(Session &s, qint64 runId, int firstEpoch, const QJsonObject &resumed
                 return R::failure(best.error());
             ModelVersionInfo mv;
             mv.runId = runId;
+            mv.parentId = s.derived.parentModelVersionId;
             mv.architectureId = s.architectureId;
             mv.datasetId = s.dataset.id;
             mv.epoch = outcome.bestEpoch;
@@ -460,6 +523,55 @@ R trainModel(const QString &projectPath, qint64 datasetId, qint64 architectureId
     return runEpochs(s, run.value(), 1, {}, 0.0, observer, cancel, pause);
 }
 
+R trainDerivedModel(const QString &projectPath, qint64 datasetId, qint64 architectureId, const TrainConfig &config,
+                    const DerivedTraining &derived, const TrainObserver &observer, const CancelToken &cancel,
+                    const PauseToken &pause)
+{
+    auto session = prepare(projectPath, datasetId, architectureId, config);
+    if (!session)
+        return R::failure(session.error());
+    Session &s = session.value();
+    if (auto st = setupDerived(s, derived); !st)
+        return R::failure(st.error());
+    QJsonObject json = config.toJson();
+    json.insert(QLatin1String("derived"), derived.toJson());
+    auto run = s.store->createRun(datasetId, architectureId,
+                                  QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Compact)));
+    if (!run)
+        return R::failure(run.error());
+    if (observer.onStarted)
+        observer.onStarted(run.value());
+    return runEpochs(s, run.value(), 1, {}, 0.0, observer, cancel, pause);
+}
+
+QJsonObject DerivedTraining::toJson() const
+{
+    return QJsonObject{{"init_model_version", initModelVersionId},   {"parent_model_version", parentModelVersionId},
+                       {"keep_zero_weights", keepZeroWeights},       {"teacher_model_version", teacherModelVersionId},
+                       {"temperature", temperature},                 {"alpha", alpha}};
+}
+
+DerivedTraining DerivedTraining::fromJson(const QJsonObject &json)
+{
+    DerivedTraining d;
+    d.initModelVersionId = json.value(QLatin1String("init_model_version")).toInteger();
+    d.parentModelVersionId = json.value(QLatin1String("parent_model_version")).toInteger();
+    d.keepZeroWeights = json.value(QLatin1String("keep_zero_weights")).toBool();
+    d.teacherModelVersionId = json.value(QLatin1String("teacher_model_version")).toInteger();
+    d.temperature = json.value(QLatin1String("temperature")).toDouble(d.temperature);
+    d.alpha = json.value(QLatin1String("alpha")).toDouble(d.alpha);
+    return d;
+}
+
+QString DerivedTraining::validate() const
+{
+    if (!(temperature > 0) || temperature > 100)
+        return QStringLiteral("distillation temperature must be in (0, 100], got %1").arg(temperature);
+    if (!(alpha >= 0) || alpha > 1)
+        return QStringLiteral("distillation alpha must be in [0, 1], got %1").arg(alpha);
+    return {};
+}
+
 R resumeTraining(const QString &projectPath, qint64 runId, const TrainObserver &observer, const CancelToken &cancel,
                  const PauseToken &pause)
 {
@@ -491,6 +603,10 @@ R resumeTraining(const QString &projectPath, qint64 runId, const TrainObserver &
     if (!session)
         return R::failure(session.error());
     Session &s = session.value();
+    const QJsonObject derived = QJsonDocument::fromJson(run.configJson.toUtf8()).object().value(QLatin1String("derived")).toObject();
+    if (!derived.isEmpty())
+        if (auto st = setupDerived(s, DerivedTraining::fromJson(derived)); !st)
+            return R::failure(QStringLiteral("run %1: %2").arg(runId).arg(st.error()));
     QJsonObject state;
     try {
         if (last.epoch > 0) {

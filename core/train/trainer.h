@@ -106,6 +106,28 @@ Result<TrainOutcome> trainModel(const QString &projectPath, qint64 datasetId, qi
                                 const TrainConfig &config, const TrainObserver &observer = {},
                                 const CancelToken &cancel = {}, const PauseToken &pause = {});
 
+// A run that starts from an existing model version instead of random weights: fine-tuning a
+// compressed copy, or a student learning from a teacher (knowledge distillation). Stored in the run's
+// configuration under "derived", so a resumed run keeps its teacher and its sparsity.
+struct DerivedTraining
+{
+    qint64 initModelVersionId = 0;     // start from these weights (0: random initialization)
+    qint64 parentModelVersionId = 0;   // the version the result derives from (model lineage)
+    bool keepZeroWeights = false;      // weights exactly zero at the start stay zero (pruning sparsity)
+    qint64 teacherModelVersionId = 0;  // distillation teacher (0: plain cross-entropy)
+    double temperature = 4.0;          // softens both distributions in the distillation term
+    double alpha = 0.5;                // α·KL(student/T ‖ teacher/T)·T² + (1 − α)·CE
+
+    QJsonObject toJson() const;
+    static DerivedTraining fromJson(const QJsonObject &json);
+    QString validate() const;   // empty when valid
+};
+
+Result<TrainOutcome> trainDerivedModel(const QString &projectPath, qint64 datasetId, qint64 architectureId,
+                                       const TrainConfig &config, const DerivedTraining &derived,
+                                       const TrainObserver &observer = {}, const CancelToken &cancel = {},
+                                       const PauseToken &pause = {});
+
 // Continues a run that was interrupted, cancelled or failed from its last finished epoch, with
 // its stored configuration, weights, optimizer, schedule and early-stopping state.
 Result<TrainOutcome> resumeTraining(const QString &projectPath, qint64 runId, const TrainObserver &observer = {},
