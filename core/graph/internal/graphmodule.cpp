@@ -246,8 +246,18 @@ Result<LoadedModel> loadModelVersion(const ProjectStore &store, qint64 modelVers
     auto weights = store.modelWeights(modelVersionId);
     if (!weights)
         return R::failure(weights.error());
-    if (auto st = module.value()->loadWeights(weights.value()); !st)
+    if (auto st = module.value()->loadWeights(weights.value()); !st) {
+        // An int8 version (core/compress) stores a TorchScript module with quantized kernels instead.
+        auto quantized = store.quantizedVersion(modelVersionId);
+        if (quantized && quantized->modelVersionId > 0)
+            return R::failure(QStringLiteral("model version %1 is an int8 model (%2 engine) made by compression; it "
+                                             "runs only as its TorchScript module with quantized kernels, not as a "
+                                             "graph model: use its fp32 parent (model version %3) here")
+                                  .arg(modelVersionId)
+                                  .arg(quantized->engine)
+                                  .arg(loaded.version.parentId));
         return R::failure(QStringLiteral("model version %1: %2").arg(modelVersionId).arg(st.error()));
+    }
     module.value()->eval();
     loaded.module = module.value();
     auto ds = store.dataset(loaded.version.datasetId);
