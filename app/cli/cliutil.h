@@ -63,5 +63,6 @@ int cmdAugment(const QStringList &args);   // commands_data.cpp
 // Incremental re-import of an image-folder dataset, printed; `lepton import` on a known folder.
 int reimportDataset(ProjectStore &store, qint64 datasetId, const ReimportOptions &options, bool json);
 int cmdDataset(const QStringList &args);
+int cmdCompress(const QStringList &args);  // commands_compress.cpp
 
 } // namespace lepton::Cli

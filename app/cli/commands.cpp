@@ -20,6 +20,7 @@ const Command kCommands[] = {
     {"runs", cmdRuns, "list training runs: status, epochs, best metric, duration, settings"},
     {"sweep", cmdSweep, "grid or random hyperparameter search, each trial a training run"},
     {"eval", cmdEval, "evaluate a model version on a split"},
+    {"compress", cmdCompress, "prune, quantize (int8) or distill a model version; measured before and after"},
     {"export", cmdExport, "export a model version: TorchScript, ONNX or a deployment package (verified)"},
     {"predict", cmdPredict, "classify images with a deployment package (no project needed)"},
     {"serve", cmdServe, "serve a deployment package over HTTP"},
