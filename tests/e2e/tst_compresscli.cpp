@@ -1,0 +1,142 @@
+// `lepton compress` end to end on the digit sheet: structured pruning with fine-tuning (a smaller
+// architecture, lineage to the source), unstructured pruning (sparsity only), int8 quantization (run
+// with the quantized kernels, accuracy close to fp32, weights ~4x smaller), distillation into a
+// template student, and the usage / failure exit codes.
+#include "project/projectstore.h"
+#include "trainedproject.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "processrun.h"
+
+using namespace lepton;
+
+class TestCompressCli : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    QString m_project;
+    qint64 m_version = 0;
+
+    static Testing::ProcessRun lepton(const QStringList &args)
+    {
+        return Testing::runProcess(QStringLiteral(LEPTON_CLI), args);
+    }
+
+    QJsonObject compress(const QStringList &extra)
+    {
+        const auto r = lepton(QStringList{"compress", m_project, "--model", QString::number(m_version), "--json"} + extra);
+        if (r.exitCode != 0)
+            qWarning("%s", r.err.constData());
+        if (r.exitCode != 0)
+            return {};
+        return QJsonDocument::fromJson(r.out).object();
+    }
+
+    ModelVersionInfo version(qint64 id)
+    {
+        auto store = ProjectStore::open(m_project);
+        if (!store)
+            return {};
+        auto v = store.value()->modelVersion(id);
+        return v ? v.value() : ModelVersionInfo{};
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_project = m_dir.filePath(QStringLiteral("compress.lepton"));
+        auto trained = Testing::makeTrainedDemoProject(m_project, 2);
+        QVERIFY2(trained.ok(), qPrintable(trained.error()));
+        m_version = trained->modelVersionId;
+    }
+
+    void structuredPruningMakesASmallerModel()
+    {
+        const QJsonObject o = compress({"--prune", "0.5", "--structured", "--finetune-epochs", "1"});
+        QVERIFY(!o.isEmpty());
+        const QJsonObject before = o["before"].toObject(), after = o["after"].toObject();
+        QCOMPARE(before["model_version"].toInteger(), m_version);
+        QVERIFY(after["parameters"].toDouble() < 0.4 * before["parameters"].toDouble());
+        QVERIFY(after["stored_bytes"].toDouble() < 0.5 * before["stored_bytes"].toDouble());
+        QVERIFY(after["latency_ms_per_sample"].toDouble() > 0);
+        QVERIFY(after["throughput_samples_per_s"].toDouble() > 0);
+        QVERIFY(after["accuracy"].toDouble() > 0.5);
+        QVERIFY(after["evaluation"].toInteger() > 0);
+        // pruned version (parent: source) → fine-tuned version (parent: pruned)
+        const QJsonArray created = o["created_versions"].toArray();
+        QCOMPARE(created.size(), 2);
+        QCOMPARE(version(created[0].toInteger()).parentId, m_version);
+        QCOMPARE(version(created[1].toInteger()).parentId, created[0].toInteger());
+        QCOMPARE(after["model_version"].toInteger(), created[1].toInteger());
+        QCOMPARE(o["training_epochs"].toArray().size(), 1);
+        QVERIFY(version(created[0].toInteger()).architectureId != version(m_version).architectureId);
+    }
+
+    void unstructuredPruningIsSparsityOnly()
+    {
+        const QJsonObject o = compress({"--prune", "0.6", "--per-layer"});
+        QVERIFY(!o.isEmpty());
+        const QJsonObject before = o["before"].toObject(), after = o["after"].toObject();
+        QCOMPARE(after["parameters"].toDouble(), before["parameters"].toDouble());
+        const double zeroFraction = 1.0 - after["nonzero_parameters"].toDouble() / after["parameters"].toDouble();
+        QVERIFY2(zeroFraction > 0.5 && zeroFraction < 0.6, qPrintable(QString::number(zeroFraction)));
+        QVERIFY(o["notes"].toArray().first().toString().contains(QLatin1String("sparsity only")));
+        QCOMPARE(version(o["model_version"].toInteger()).parentId, m_version);
+    }
+
+    void int8QuantizationRunsTheQuantizedModel()
+    {
+        const QJsonObject o = compress({"--quantize", "int8", "--calibration", "128", "--max-drop", "0.02"});
+        QVERIFY(!o.isEmpty());
+        const QJsonObject before = o["before"].toObject(), after = o["after"].toObject(), d = o["details"].toObject();
+        QVERIFY2(after["precision"].toString().startsWith(QLatin1String("int8")), qPrintable(after["precision"].toString()));
+        QCOMPARE(d["mode"].toString(), QStringLiteral("static"));
+        QVERIFY(!d["int8_layers"].toArray().isEmpty());
+        QCOMPARE(d["sensitivity"].toArray().size(), 4);   // conv1, conv2, fc1, logits
+        QVERIFY2(after["accuracy"].toDouble() >= before["accuracy"].toDouble() - 0.03,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(after["accuracy"].toDouble()).arg(before["accuracy"].toDouble())));
+        QVERIFY(after["weight_bytes"].toDouble() < 0.35 * before["weight_bytes"].toDouble());
+        QVERIFY(d["reload_max_abs_diff"].toDouble() <= 1e-5);
+        QCOMPARE(version(o["model_version"].toInteger()).parentId, m_version);
+        // measuring the stored int8 version again (compressing it is refused: it is not an fp32 graph model)
+        const auto again = lepton({"compress", m_project, "--model", QString::number(o["model_version"].toInteger()),
+                                   "--prune", "0.5"});
+        QCOMPARE(again.exitCode, 1);
+    }
+
+    void distillationTrainsTheStudent()
+    {
+        const QJsonObject o = compress({"--distill", "--student", "lenet", "--epochs", "1", "--temperature", "3",
+                                        "--alpha", "0.6"});
+        QVERIFY(!o.isEmpty());
+        const QJsonObject after = o["after"].toObject();
+        QCOMPARE(version(after["model_version"].toInteger()).parentId, m_version);
+        QCOMPARE(o["details"].toObject()["student"].toString(), QStringLiteral("LeNet"));
+        QVERIFY(after["accuracy"].toDouble() > 0.3);
+        QCOMPARE(o["training_epochs"].toArray().size(), 1);
+    }
+
+    void badCommandLines()
+    {
+        const QString model = QString::number(m_version);
+        QCOMPARE(lepton({"compress", m_project, "--model", model}).exitCode, 2);
+        QCOMPARE(lepton({"compress", m_project, "--model", model, "--prune", "1.5"}).exitCode, 2);
+        QCOMPARE(lepton({"compress", m_project, "--model", model, "--quantize", "int4"}).exitCode, 2);
+        QCOMPARE(lepton({"compress", m_project, "--model", model, "--distill"}).exitCode, 2);
+        const auto missing = lepton({"compress", m_project, "--model", "9999", "--prune", "0.5"});
+        QCOMPARE(missing.exitCode, 1);
+        QVERIFY(missing.err.contains("9999"));
+        const auto student = lepton({"compress", m_project, "--model", model, "--distill", "--student", "nonesuch"});
+        QCOMPARE(student.exitCode, 1);
+        QVERIFY(student.err.contains("nonesuch"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCompressCli)
+#include "tst_compresscli.moc"
