@@ -35,7 +35,18 @@ class TestCompressCli : public QObject
             qWarning("%s", r.err.constData());
         if (r.exitCode != 0)
             return {};
-        return QJsonDocument::fromJson(r.out).object();
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        // The measured trade, in the test log (numbers for reading; no thresholds on time).
+        const QJsonObject b = o["before"].toObject(), a = o["after"].toObject();
+        qInfo("%s: v%lld -> v%lld | accuracy %.4f -> %.4f | params %lld -> %lld (nonzero %lld) | weights %lld -> %lld B | "
+              "stored %lld -> %lld B | latency %.4f -> %.4f ms/sample | throughput %.0f -> %.0f /s",
+              qPrintable(extra.join(' ')), b["model_version"].toInteger(), a["model_version"].toInteger(),
+              b["accuracy"].toDouble(), a["accuracy"].toDouble(), b["parameters"].toInteger(), a["parameters"].toInteger(),
+              a["nonzero_parameters"].toInteger(), b["weight_bytes"].toInteger(), a["weight_bytes"].toInteger(),
+              b["stored_bytes"].toInteger(), a["stored_bytes"].toInteger(), b["latency_ms_per_sample"].toDouble(),
+              a["latency_ms_per_sample"].toDouble(), b["throughput_samples_per_s"].toDouble(),
+              a["throughput_samples_per_s"].toDouble());
+        return o;
     }
 
     ModelVersionInfo version(qint64 id)
