@@ -69,9 +69,9 @@ int cmdCompress(const QStringList &args)
     Parsed p;
     auto add = [&](const char *name, const char *help, const char *value = nullptr) {
         if (value)
-            p.parser.addOption({QString::fromLatin1(name), QString::fromLatin1(help), QString::fromLatin1(value)});
+            p.parser.addOption({QString::fromLatin1(name), QString::fromUtf8(help), QString::fromLatin1(value)});
         else
-            p.parser.addOption({QString::fromLatin1(name), QString::fromLatin1(help)});
+            p.parser.addOption({QString::fromLatin1(name), QString::fromUtf8(help)});
     };
     add("model", "Model version id to compress.", "ID");
     add("prune", "Prune: the fraction of channels (--structured) or weights to remove, in (0, 1).", "SPARSITY");

@@ -132,6 +132,8 @@ private Q_SLOTS:
             // scores: the fp32 class is the largest of x0..x2, balanced over the classes
             torch::NoGradGuard noGrad;
             for (const auto &layer : m->layers()) {
+                if (!layer.module)
+                    continue;   // ReLU
                 auto params = layer.module->named_parameters(false);
                 const bool fragile = layer.node->id == QLatin1String("fragile");
                 torch::Tensor w = params["weight"];

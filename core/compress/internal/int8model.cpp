@@ -4,9 +4,22 @@
 #include "graph/layerregistry.h"
 
 #include <ATen/core/dispatch/Dispatcher.h>
+#include <torch/csrc/jit/frontend/resolver.h>
 
 namespace lepton::Internal {
 namespace {
+
+// TorchScript compiled from C++ knows `torch` only; `quantized.conv2d(...)` names the quantized operators
+// (saved modules write them as `ops.quantized.…`, which torch::jit::load resolves itself).
+struct QuantizedOpsResolver : torch::jit::NativeResolver {
+    std::shared_ptr<torch::jit::SugaredValue> resolveValue(const std::string &name, torch::jit::GraphFunction &m,
+                                                           const torch::jit::SourceRange &loc) override
+    {
+        if (name == "quantized")
+            return std::make_shared<torch::jit::BuiltinModule>("quantized");
+        return NativeResolver::resolveValue(name, m, loc);
+    }
+};
 
 c10::IValue callOperator(const char *name, std::vector<c10::IValue> args)
 {
@@ -218,19 +231,20 @@ Result<torch::jit::Module> Int8Builder::build(const QSet<QString> &layers, bool 
                 script.register_attribute(name, packed.type(), packed);
                 const QString self = QStringLiteral("self.") + QString::fromStdString(name);
                 if (!conv && dynamicLinear) {
-                    expr = QStringLiteral("torch.ops.quantized.linear_dynamic(%1, %2, False)").arg(ins[0], self);
+                    expr = QStringLiteral("quantized.linear_dynamic(%1, %2, False)").arg(ins[0], self);
                 } else {
                     const ActivationRange in = m_ranges.value(node.inputs.value(0));
                     const ActivationRange out = m_ranges.value(outId);
                     const auto [si, zi] = activationQParams(in.low, in.high);
                     const auto [so, zo] = activationQParams(out.low, out.high);
                     const QString op = QLatin1String(conv ? "conv2d" : "linear") + QLatin1String(fuse ? "_relu" : "");
-                    expr = QStringLiteral("torch.ops.quantized.%1(torch.quantize_per_tensor(%2, %3, %4, torch.quint8), "
+                    expr = QStringLiteral("quantized.%1(torch.quantize_per_tensor(%2, %3, %4, %8), "
                                           "%5, %6, %7).dequantize()")
                                .arg(op, ins[0], num(si))
                                .arg(zi)
                                .arg(self, num(so))
-                               .arg(zo);
+                               .arg(zo)
+                               .arg(int(c10::ScalarType::QUInt8));   // a dtype is an int in TorchScript
                 }
             } else {
                 if (const auto m = modules.value(node.id)) {
@@ -253,7 +267,8 @@ Result<torch::jit::Module> Int8Builder::build(const QSet<QString> &layers, bool 
             script.register_buffer("output_std", torch::tensor(float(m_model->outputStd())));
             result = QStringLiteral("%1 * self.output_std + self.output_mean").arg(result);
         }
-        script.define(QStringLiteral("def forward(self, x):\n%1    return %2\n").arg(body, result).toStdString());
+        script.define(QStringLiteral("def forward(self, x):\n%1    return %2\n").arg(body, result).toStdString(),
+                      std::make_shared<QuantizedOpsResolver>());
         script.eval();
         return script;
     } catch (const std::exception &e) {

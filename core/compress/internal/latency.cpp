@@ -7,12 +7,16 @@
 namespace lepton::Internal {
 namespace {
 
-// Median wall time in ms of `forward` on `x` over at least `minRuns` calls (after two warm-up
-// calls), stopping after `maxRuns` or ~0.4 s.
+// Median wall time in ms of `forward` on `x` over at least `minRuns` calls (after a warm-up),
+// stopping after `maxRuns` or ~0.4 s.
 double medianMs(const std::function<torch::Tensor(const torch::Tensor &)> &forward, const torch::Tensor &x,
                 int minRuns, int maxRuns)
 {
-    for (int i = 0; i < 2; ++i)
+    // Warm up for 0.15 s (at least 3 calls): the first calls of a process pay for thread-pool start,
+    // allocator growth and oneDNN's kernel choice, and measured here up to 8x slower than later ones.
+    QElapsedTimer warm;
+    warm.start();
+    for (int i = 0; i < 3 || warm.elapsed() < 150; ++i)
         (void)forward(x);
     std::vector<double> times;
     QElapsedTimer total;

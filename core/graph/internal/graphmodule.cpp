@@ -14,9 +14,14 @@ namespace lepton::Internal {
 QString describeException(const std::exception &e)
 {
     // c10::Error carries a backtrace after the first line; keep the message only.
-    if (auto *c10 = dynamic_cast<const c10::Error *>(&e))
-        return QString::fromStdString(c10->msg()).section(QLatin1Char('\n'), 0, 0);
-    return QString::fromLocal8Bit(e.what()).section(QLatin1Char('\n'), 0, 0);
+    // TorchScript's compile errors start with an empty line: take the first line with text.
+    const QString text = dynamic_cast<const c10::Error *>(&e)
+                             ? QString::fromStdString(static_cast<const c10::Error &>(e).msg())
+                             : QString::fromLocal8Bit(e.what());
+    for (const QString &line : text.split(QLatin1Char('\n')))
+        if (!line.trimmed().isEmpty())
+            return line.trimmed();
+    return text;
 }
 
 Result<std::shared_ptr<GraphModuleImpl>> GraphModuleImpl::build(const ModelGraph &graph)
