@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "architecturedock.h"
+#include "compression/compressionwizard.h"
 #include "datadock.h"
 #include "evaluationdock.h"
 #include "exportdock.h"
@@ -142,6 +143,23 @@ void MainWindow::createMenus()
         for (QAction *a : view->actions())
             a->setEnabled(m_project->isOpen());
     });
+
+    QMenu *model = menuBar()->addMenu(tr("&Model"));
+    model->setObjectName("modelMenu");
+    QAction *compress = model->addAction(tr("&Compress…"), this, [this] {
+        // Prune, quantize or distill a model version (ui/compression); results lead to the Export dock.
+        auto *wizard = new CompressionWizard(m_project, this);
+        wizard->setAttribute(Qt::WA_DeleteOnClose);
+        connect(wizard, &CompressionWizard::exportRequested, this, [this, wizard](qint64 id) {
+            m_exportDock->selectModelVersion(id);
+            m_exportDock->show();
+            m_exportDock->raise();
+            wizard->close();
+        });
+        wizard->show();
+    });
+    compress->setObjectName("compressAction");
+    connect(model, &QMenu::aboutToShow, this, [this, compress] { compress->setEnabled(m_project->isOpen()); });
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->setObjectName("helpMenu");

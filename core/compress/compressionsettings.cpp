@@ -4,6 +4,11 @@
 
 namespace lepton {
 
+double defaultCompressionLearningRate(CompressionMethod method)
+{
+    return method == CompressionMethod::Distill ? 1e-2 : 1e-3;
+}
+
 QString CompressionSettings::validate() const
 {
     if (method == CompressionMethod::Prune) {
@@ -17,7 +22,8 @@ QString CompressionSettings::validate() const
             return QStringLiteral("iterative pruning is for unstructured pruning; structured pruning takes 1 step");
         if (finetuneEpochs < 0)
             return QStringLiteral("fine-tuning epochs must be >= 0, got %1").arg(finetuneEpochs);
-    } else if (method == CompressionMethod::Quantize) {
+    }
+    if (method == CompressionMethod::Quantize || thenInt8) {
         if (calibrationSamples < 1)
             return QStringLiteral("calibration needs at least 1 sample, got %1").arg(calibrationSamples);
         if (observer != QLatin1String("minmax") && observer != QLatin1String("percentile"))
@@ -26,7 +32,8 @@ QString CompressionSettings::validate() const
             return QStringLiteral("maximum accuracy drop must be in [0, 1], got %1").arg(maxDrop);
         if (!engine.isEmpty() && engine != QLatin1String("onednn") && engine != QLatin1String("qnnpack"))
             return QStringLiteral("quantized engine must be onednn or qnnpack, got '%1'").arg(engine);
-    } else {
+    }
+    if (method == CompressionMethod::Distill) {
         if (student.isEmpty())
             return QStringLiteral("distillation needs a student: a template name or a graph JSON file");
         if (!(temperature > 0) || temperature > 100)
@@ -44,6 +51,12 @@ QString CompressionSettings::validate() const
 
 QString CompressionSettings::describe() const
 {
+    if (thenInt8 && method != CompressionMethod::Quantize) {
+        CompressionSettings first = *this, second = *this;
+        first.thenInt8 = false;
+        second.method = CompressionMethod::Quantize;
+        return QStringLiteral("%1, then %2").arg(first.describe(), second.describe());
+    }
     const QString pct = QStringLiteral("%1%").arg(sparsity * 100.0, 0, 'g', 3);
     switch (method) {
     case CompressionMethod::Prune: {
@@ -102,6 +115,8 @@ QJsonObject CompressionOutcome::toJson() const
                   {"notes", QJsonArray::fromStringList(notes)},
                   {"details", details},
                   {"cancelled", cancelled}};
+    if (intermediate.modelVersionId > 0)
+        o.insert(QStringLiteral("intermediate"), intermediate.toJson());
     if (before.latencyMs > 0 && after.latencyMs > 0)
         o.insert(QStringLiteral("latency_ratio"), after.latencyMs / before.latencyMs);
     if (before.weightBytes > 0)

@@ -1,28 +1,81 @@
 #include "compress/modelfamily.h"
 
+#include "compress/compressor.h"
 #include "compress/internal/quantizedversions.h"
 #include "graph/modelgraph.h"
 #include "project/projectstore.h"
 
 #include <QHash>
 
+#include <algorithm>
+
 namespace lepton {
+
+namespace {
+
+// Marks with `flag` the points no other point dominates: a cost (`cost`, lower is better; negative:
+// not measured) no higher and an accuracy no lower, and better in one of them.
+template<typename Cost>
+void markFront(QVector<FamilyPoint> &points, Cost cost, bool FamilyPoint::*flag)
+{
+    for (FamilyPoint &p : points) {
+        p.*flag = p.accuracy >= 0 && cost(p) >= 0;
+        for (const FamilyPoint &q : points) {
+            if (!(p.*flag))
+                break;
+            if (&p == &q || q.accuracy < 0 || cost(q) < 0)
+                continue;
+            const bool noWorse = cost(q) <= cost(p) && q.accuracy >= p.accuracy;
+            const bool better = cost(q) < cost(p) || q.accuracy > p.accuracy;
+            if (noWorse && better)
+                p.*flag = false;
+        }
+    }
+}
+
+} // namespace
 
 void markParetoFront(QVector<FamilyPoint> &points)
 {
-    for (FamilyPoint &p : points) {
-        p.pareto = p.accuracy >= 0;
-        for (const FamilyPoint &q : points) {
-            if (&p == &q || q.accuracy < 0)
-                continue;
-            const bool noWorse = q.weightBytes <= p.weightBytes && q.accuracy >= p.accuracy;
-            const bool better = q.weightBytes < p.weightBytes || q.accuracy > p.accuracy;
-            if (noWorse && better) {
-                p.pareto = false;
-                break;
-            }
+    markFront(points, [](const FamilyPoint &p) { return double(p.weightBytes); }, &FamilyPoint::pareto);
+    markFront(points, [](const FamilyPoint &p) { return p.latencyMs; }, &FamilyPoint::paretoLatency);
+}
+
+Result<QVector<FamilyPoint>> measureModelFamily(const QString &projectPath, qint64 modelVersionId,
+                                                const ProgressFn &progress, const CancelToken &cancel)
+{
+    using R = Result<QVector<FamilyPoint>>;
+    QVector<FamilyPoint> points;
+    {
+        auto store = ProjectStore::open(projectPath);
+        if (!store)
+            return R::failure(store.error());
+        auto family = modelFamily(*store.value(), modelVersionId);
+        if (!family)
+            return family;
+        points = family.value();
+    }
+    // Two passes, keeping each version's best median: the first model timed in a process can be
+    // much slower than the same model timed later (see compressModel()).
+    const int passes = 2;
+    for (int pass = 0; pass < passes; ++pass) {
+        for (int i = 0; i < points.size(); ++i) {
+            if (cancel.isCancelled())
+                return R::failure(QStringLiteral("cancelled"));
+            report(progress, pass * points.size() + i, passes * points.size(),
+                   QStringLiteral("timing v%1 (pass %2 of %3)").arg(points[i].modelVersionId).arg(pass + 1).arg(passes));
+            auto m = measureModelVersion(projectPath, points[i].modelVersionId, {}, cancel, false);
+            if (!m)
+                return R::failure(m.error());
+            FamilyPoint &p = points[i];
+            p.latencyMs = p.latencyMs < 0 ? m->latencyMs : std::min(p.latencyMs, m->latencyMs);
+            p.throughput = std::max(p.throughput, m->throughput);
         }
     }
+    report(progress, passes * points.size(), passes * points.size(),
+           QStringLiteral("timed %1 versions").arg(points.size()));
+    markParetoFront(points);
+    return points;
 }
 
 Result<QVector<FamilyPoint>> modelFamily(const ProjectStore &store, qint64 modelVersionId)

@@ -263,8 +263,21 @@ private Q_SLOTS:
         }
         markParetoFront(p);
         const bool expected[] = {true, false, true, true, true, false};
-        for (int i = 0; i < 6; ++i)
+        for (int i = 0; i < 6; ++i) {
             QCOMPARE(p[i].pareto, expected[i]);
+            QVERIFY(!p[i].paretoLatency);   // latency not measured: no latency front
+        }
+        // latency (ms): 2.0/0.95 and 0.5/0.90 are on the front; 1.0/0.93 also (faster than 0.95, more
+        // accurate than 0.90); 3.0/0.80 is beaten by everything; 0.1 with no evaluation is not on it
+        const double ms[] = {2.0, 0.5, 1.0, 3.0, -1, 0.1};
+        for (int i = 0; i < 6; ++i)
+            p[i].latencyMs = ms[i];
+        markParetoFront(p);
+        const bool expectedLatency[] = {true, true, true, false, false, false};
+        for (int i = 0; i < 6; ++i) {
+            QCOMPARE(p[i].paretoLatency, expectedLatency[i]);
+            QCOMPARE(p[i].pareto, expected[i]);   // unchanged by latency
+        }
     }
 
     void distillationLossMatchesPyTorch()

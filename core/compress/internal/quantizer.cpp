@@ -191,7 +191,8 @@ Status quantizeModel(const QString &projectPath, const LoadedModel &source, cons
 }
 
 Result<ModelMeasurement> measureQuantizedVersion(const QString &projectPath, const QuantizedVersion &q,
-                                                 const ProgressFn &progress, const CancelToken &cancel)
+                                                 const ProgressFn &progress, const CancelToken &cancel,
+                                                 bool withAccuracy)
 {
     using M = Result<ModelMeasurement>;
     auto store = ProjectStore::open(projectPath);
@@ -238,6 +239,8 @@ Result<ModelMeasurement> measureQuantizedVersion(const QString &projectPath, con
     } catch (const std::exception &e) {
         return M::failure(QStringLiteral("measuring int8 model version %1: %2").arg(q.modelVersionId).arg(describeException(e)));
     }
+    if (!withAccuracy)
+        return m;
     report(progress, 1, 2, QStringLiteral("evaluating v%1 on the test split").arg(q.modelVersionId));
     auto data = loadSplit(*store.value(), dataset.value(), Split::Test);
     if (!data)

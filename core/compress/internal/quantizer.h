@@ -37,6 +37,7 @@ Status quantizeModel(const QString &projectPath, const LoadedModel &source, cons
                      const CompressionObserver &observer, const CancelToken &cancel, CompressionOutcome &outcome);
 
 Result<ModelMeasurement> measureQuantizedVersion(const QString &projectPath, const QuantizedVersion &q,
-                                                 const ProgressFn &progress, const CancelToken &cancel);
+                                                 const ProgressFn &progress, const CancelToken &cancel,
+                                                 bool withAccuracy = true);
 
 } // namespace lepton::Internal

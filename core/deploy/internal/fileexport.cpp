@@ -21,7 +21,7 @@ Result<ExportOutcome> runFileExport(const QString &projectPath, qint64 modelVers
         return R::failure(QStringLiteral("%1 export: the tolerance must be >= 0, got %2").arg(steps.title).arg(settings.tolerance));
     if (settings.verifySamples < 1)
         return R::failure(QStringLiteral("%1 export: verify on at least one sample").arg(steps.title));
-    auto opened = openModelVersion(projectPath, modelVersionId);
+    auto opened = steps.open ? steps.open() : openModelVersion(projectPath, modelVersionId);
     if (!opened)
         return R::failure(opened.error());
     ProjectStore &store = *opened->store;

@@ -20,6 +20,9 @@ struct FileExportSteps
     QString title;         // for messages: "TorchScript", "ONNX"
     QString runtime;       // what loads the file during verification
     QJsonObject details;   // extra fields of the stored report (opset, batch, ...)
+    // Loads the model the steps receive; unset: openModelVersion(projectPath, modelVersionId). An int8
+    // version passes its fp32 parent here (its dataset and preprocessing); the record is the int8 one's.
+    std::function<Result<OpenedModel>()> open;
     std::function<Status(LoadedModel &model, const QString &partialPath)> write;
     // Feeds the samples through the written file and the live model into `comparison`.
     std::function<Status(LoadedModel &model, const QString &partialPath, const SplitTensors &samples,
