@@ -26,6 +26,7 @@
 #include <QScatterSeries>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -39,6 +40,14 @@ class TestCompressWizard : public QObject
     QTemporaryDir m_dir;
     QString m_project;
     qint64 m_version = 0;
+
+    // With LEPTON_SHOT_DIR set, saves what the page looks like (to look at, not compared).
+    static void shot(QWidget *w, const char *name)
+    {
+        const QString dir = qEnvironmentVariable("LEPTON_SHOT_DIR");
+        if (!dir.isEmpty())
+            w->grab().save(dir + QLatin1Char('/') + QLatin1String(name) + QStringLiteral(".png"));
+    }
 
     static bool runTo(CompressionWizard &w)
     {
@@ -68,6 +77,7 @@ private slots:
         w.selectModelVersion(m_version);
         QCOMPARE(w.selectedModelVersion(), m_version);
         QVERIFY(w.currentPage()->isComplete());
+        shot(&w, "1-model");
         w.next();
         QCOMPARE(w.currentId(), int(CompressionWizard::MethodPage));
         QVERIFY(w.modelInfo()->text().contains(QStringLiteral("parameters")));
@@ -82,16 +92,20 @@ private slots:
         const double kib = QRegularExpression(QStringLiteral("weights ([0-9.]+) KiB")).match(info).captured(1).toDouble();
         QVERIFY2(kib > 0, qPrintable(info));
         w.targetSizeSpin()->setValue(kib * 0.36);
+        shot(&w, "2-method");
         w.next();
         QCOMPARE(w.sparsitySpin()->value(), 0.4);
         QVERIFY(w.settingsHint()->text().contains(QStringLiteral("size goal")));
+        shot(&w, "3-settings");
         w.finetuneSpin()->setValue(1);
         QVERIFY(w.settings().structured);
         QVERIFY2(runTo(w), qPrintable(w.runError()));
         QVERIFY(w.currentPage()->isComplete());
         QVERIFY(w.charts()->valAccuracySeries()->count() + int(w.charts()->bufferedBatches()) > 0);   // live curve
+        shot(&w, "4-run");
         w.next();
         QCOMPARE(w.currentId(), int(CompressionWizard::ResultsPage));
+        shot(&w, "5-results");
         const CompressionOutcome *o = w.outcome();
         QVERIFY(o);
         QVERIFY(o->after.parameters < o->before.parameters);
@@ -118,6 +132,12 @@ private slots:
                  qPrintable(goals));
         QCOMPARE(results->latencyParetoSeries()->count() + results->latencyOtherSeries()->count(),
                  int(results->family().size()));
+        if (auto *tabs = results->findChild<QTabWidget *>()) {
+            for (int i = 1; i < tabs->count(); ++i) {
+                tabs->setCurrentIndex(i);
+                shot(&w, QStringLiteral("5-results-%1").arg(i).toLatin1().constData());
+            }
+        }
     }
 
     void int8RunAndModelMenu()

@@ -9,7 +9,10 @@
 #include <QCursor>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
+#include <QPen>
 #include <QLogValueAxis>
 #include <QPushButton>
 #include <QScatterSeries>
@@ -166,8 +169,9 @@ void CompressionResults::fillGoals(const CompressionOutcome &o, const Compressio
     QStringList lines;
     const double drop = a.accuracy - b.accuracy;
     lines << line(drop <= goals.maxDrop + 1e-12,
-                  tr("test accuracy drop %1 points (goal: at most %2)")
-                      .arg(drop * 100.0, 0, 'f', 2)
+                  (drop > 0 ? tr("test accuracy fell %1 points (goal: a drop of at most %2)")
+                            : tr("test accuracy rose %1 points (goal: a drop of at most %2)"))
+                      .arg(qAbs(drop) * 100.0, 0, 'f', 2)
                       .arg(goals.maxDrop * 100.0, 0, 'f', 2));
     if (goals.targetBytes > 0)
         lines << line(b.weightBytes <= goals.targetBytes,
@@ -203,8 +207,9 @@ void CompressionResults::fillChart(QChartView *view, bool latency, qint64 result
     auto *result = new QScatterSeries;
     result->setName(tr("this result"));
     result->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
-    result->setMarkerSize(15);
-    result->setColor(QColor(0x2e, 0x7d, 0x32));
+    result->setMarkerSize(20);
+    result->setBrush(Qt::NoBrush);   // a frame around the result's own dot
+    result->setPen(QPen(QColor(0x2e, 0x7d, 0x32), 2.5));
     auto cost = [latency](const FamilyPoint &p) { return latency ? p.latencyMs : double(p.weightBytes) / 1024.0; };
     QVector<FamilyPoint> sorted;
     for (const FamilyPoint &p : m_family)
@@ -228,6 +233,8 @@ void CompressionResults::fillChart(QChartView *view, bool latency, qint64 result
     for (QAbstractSeries *s : {static_cast<QAbstractSeries *>(front), static_cast<QAbstractSeries *>(others),
                                static_cast<QAbstractSeries *>(pareto), static_cast<QAbstractSeries *>(result)})
         chart->addSeries(s);
+    for (QLegendMarker *m : chart->legend()->markers(front))
+        m->setVisible(false);   // the line joins the front's points; the legend names them once
     // Hovering a point names its version.
     for (QScatterSeries *s : {others, pareto, result}) {
         connect(s, &QScatterSeries::hovered, view, [view, sorted, cost](const QPointF &at, bool on) {
@@ -253,6 +260,8 @@ void CompressionResults::fillChart(QChartView *view, bool latency, qint64 result
     auto *x = new QLogValueAxis;
     x->setTitleText(latency ? tr("latency (ms per sample, batch 1, log scale)") : tr("weights (KiB, log scale)"));
     x->setLabelFormat(latency ? QStringLiteral("%.3g") : QStringLiteral("%.0f"));
+    x->setBase(2.0);   // a label per doubling: a few labels even when all versions are within 10x
+    x->setMinorTickCount(1);
     if (sorted.isEmpty())
         minCost = maxCost = 1.0;
     x->setRange(minCost / 1.5, maxCost * 1.5);

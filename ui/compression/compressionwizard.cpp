@@ -20,7 +20,6 @@
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSpinBox>
-#include <QStackedWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
@@ -176,23 +175,11 @@ QWizardPage *CompressionWizard::makeSettingsPage()
     auto *page = new QWizardPage;
     page->setTitle(tr("Settings"));
     page->setSubTitle(tr("Defaults that work for most models."));
+    // One box per method; prepareSettings() shows the chosen method's (and int8's for a second step).
     auto *layout = new QVBoxLayout(page);
-    m_methodSettings = new QStackedWidget;
-    layout->addWidget(m_methodSettings);
-    auto *training = new QFormLayout;
-    m_learningRate = doubleSpin(1e-5, 1.0, 0.001, 1e-3, 5);
-    m_learningRate->setObjectName(QStringLiteral("learningRateSpin"));
-    m_learningRate->setToolTip(tr("Adam's learning rate for fine-tuning and distillation"));
-    training->addRow(tr("Learning rate (fine-tuning, distillation):"), m_learningRate);
-    layout->addLayout(training);
-    m_settingsHint = new QLabel;
-    m_settingsHint->setObjectName(QStringLiteral("settingsHint"));
-    m_settingsHint->setWordWrap(true);
-    layout->addWidget(m_settingsHint);
-    layout->addStretch();
-
-    auto *structured = new QWidget;
-    auto *sf = new QFormLayout(structured);
+    m_pruneBox = new QGroupBox(tr("Pruning"));
+    auto *sf = new QFormLayout(m_pruneBox);
+    m_pruneForm = sf;
     m_sparsity = doubleSpin(0.05, 0.95, 0.05, 0.5, 2);
     m_sparsity->setObjectName(QStringLiteral("sparsitySpin"));
     m_ranking = new QComboBox;
@@ -204,10 +191,12 @@ QWizardPage *CompressionWizard::makeSettingsPage()
     sf->addRow(tr("Channel ranking:"), m_ranking);
     m_perLayer = new QCheckBox(tr("Same sparsity in every layer (otherwise one global threshold)"));
     m_iterations = intSpin(1, 20, 1);
-    sf->addRow(tr("Unstructured:"), m_perLayer);
-    sf->addRow(tr("Unstructured steps:"), m_iterations);
+    sf->addRow(QString(), m_perLayer);
+    sf->addRow(tr("Prune + fine-tune steps:"), m_iterations);
     sf->addRow(tr("Fine-tuning epochs:"), m_finetune);
-    m_methodSettings->addWidget(structured);   // both pruning methods
+    m_learningRate = doubleSpin(1e-5, 1.0, 0.001, 1e-3, 5);
+    m_learningRate->setObjectName(QStringLiteral("learningRateSpin"));
+    m_learningRate->setToolTip(tr("Adam's learning rate for fine-tuning and distillation"));
 
     // int8 settings: the method itself, or a second step after pruning or distillation
     m_quantBox = new QGroupBox(tr("int8 quantization"));
@@ -224,10 +213,9 @@ QWizardPage *CompressionWizard::makeSettingsPage()
     qf->addRow(tr("Calibration samples:"), m_calibration);
     qf->addRow(tr("Activation observer:"), m_observer);
     qf->addRow(tr("Quantized engine:"), m_engine);
-    m_methodSettings->addWidget(new QWidget);   // int8 alone: only the box below
 
-    auto *distill = new QWidget;
-    auto *df = new QFormLayout(distill);
+    m_distillBox = new QGroupBox(tr("Distillation"));
+    auto *df = new QFormLayout(m_distillBox);
     m_student = new QComboBox;
     m_student->setObjectName(QStringLiteral("studentCombo"));
     for (const ArchitectureTemplate &t : architectureTemplates())
@@ -245,8 +233,21 @@ QWizardPage *CompressionWizard::makeSettingsPage()
     df->addRow(tr("Temperature T:"), m_temperature);
     df->addRow(tr("α (teacher weight):"), m_alpha);
     df->addRow(tr("Epochs:"), m_distillEpochs);
-    m_methodSettings->addWidget(distill);
-    layout->insertWidget(1, m_quantBox);
+
+    m_trainingBox = new QGroupBox(tr("Training"));
+    auto *tf = new QFormLayout(m_trainingBox);
+    tf->addRow(tr("Learning rate (Adam):"), m_learningRate);
+    m_settingsHint = new QLabel;
+    m_settingsHint->setObjectName(QStringLiteral("settingsHint"));
+    m_settingsHint->setWordWrap(true);
+    // takes the rest of the page: a word-wrapped label under a stretch was squeezed to one line
+    m_settingsHint->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    m_settingsHint->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::MinimumExpanding);
+    for (QWidget *w : {static_cast<QWidget *>(m_pruneBox), static_cast<QWidget *>(m_distillBox),
+                       static_cast<QWidget *>(m_quantBox), static_cast<QWidget *>(m_trainingBox),
+                       static_cast<QWidget *>(m_settingsHint)})
+        layout->addWidget(w);
+    layout->setStretchFactor(m_settingsHint, 1);
     return page;
 }
 
@@ -348,18 +349,20 @@ CompressionGoals CompressionWizard::goals() const
 void CompressionWizard::prepareSettings()
 {
     const int method = m_method->checkedId();
-    m_methodSettings->setCurrentIndex(method <= 1 ? 0 : method - 1);
+    m_pruneBox->setVisible(method <= 1);
+    m_pruneBox->setTitle(method == 0 ? tr("Structured pruning") : tr("Unstructured pruning"));
+    m_pruneForm->setRowVisible(m_ranking, method == 0);
+    m_pruneForm->setRowVisible(m_perLayer, method == 1);
+    m_pruneForm->setRowVisible(m_iterations, method == 1);
+    m_distillBox->setVisible(method == 3);
     m_quantBox->setVisible(method == 2 || m_thenInt8->isChecked());
-    m_learningRate->setEnabled(method != 2);
+    m_trainingBox->setVisible(method != 2);
     const CompressionMethod chosen = method == 3 ? CompressionMethod::Distill : method == 2 ? CompressionMethod::Quantize
                                                                                             : CompressionMethod::Prune;
     if (m_learningRateFor != int(chosen)) {   // the method's default, until the user changes it for this method
         m_learningRate->setValue(defaultCompressionLearningRate(chosen));
         m_learningRateFor = int(chosen);
     }
-    m_ranking->setEnabled(method == 0);
-    m_perLayer->setEnabled(method == 1);
-    m_iterations->setEnabled(method == 1);
     const CompressionGoals g = goals();
     const double current = double(m_source.weightBytes);
     QStringList hints;
@@ -499,7 +502,7 @@ void CompressionWizard::start()
     observer.training.onBatch = [self](const BatchProgress &b) {
         QMetaObject::invokeMethod(self, [self, b] {
             if (self)
-                self->m_charts->addBatchLoss(b.epoch - 1 + double(b.batch) / b.batchesPerEpoch, b.loss);
+                self->m_charts->addBatch(b.epoch - 1 + double(b.batch) / b.batchesPerEpoch, b.loss, b.learningRate);
         }, Qt::QueuedConnection);
     };
     observer.training.onEpoch = [self](const EpochMetrics &m) {

@@ -22,7 +22,7 @@ class QLabel;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
-class QStackedWidget;
+class QFormLayout;
 
 namespace lepton {
 
@@ -103,7 +103,10 @@ private:
     qint64 m_sourceParameters = 0;
     TensorShape m_inputShape;
     int m_classes = 0;
-    QStackedWidget *m_methodSettings = nullptr;
+    QGroupBox *m_pruneBox = nullptr;
+    QFormLayout *m_pruneForm = nullptr;
+    QGroupBox *m_distillBox = nullptr;
+    QGroupBox *m_trainingBox = nullptr;
     QDoubleSpinBox *m_sparsity = nullptr;
     QComboBox *m_ranking = nullptr;
     QCheckBox *m_perLayer = nullptr;
