@@ -90,6 +90,18 @@ bool intOption(const QCommandLineParser &p, const QString &name, int *out, int m
     return true;
 }
 
-// Training options shared by `demo` and `train`.
+bool doubleOption(const QCommandLineParser &p, const QString &name, double *out, QString *error)
+{
+    if (!p.isSet(name))
+        return true;
+    bool ok = false;
+    const double v = p.value(name).toDouble(&ok);
+    if (!ok) {
+        *error = QStringLiteral("--%1 must be a number, got '%2'").arg(name, p.value(name));
+        return false;
+    }
+    *out = v;
+    return true;
+}
 
 } // namespace lepton::Cli

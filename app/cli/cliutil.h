@@ -39,6 +39,8 @@ int parse(Parsed &p, const QString &command, const QString &description, const Q
           const QStringList &positional, bool morePositional = false);
 
 bool intOption(const QCommandLineParser &p, const QString &name, int *out, int minimum, QString *error);
+// Reads --name as a number into *out when given; false with *error when it is not a number.
+bool doubleOption(const QCommandLineParser &p, const QString &name, double *out, QString *error);
 
 // Training options shared by `demo` and `train` (commands_train.cpp).
 void addTrainOptions(QCommandLineParser &p);

@@ -12,20 +12,6 @@ namespace lepton::Cli {
 
 namespace {
 
-bool numberOption(const QCommandLineParser &p, const QString &name, double *out, QString *error)
-{
-    if (!p.isSet(name))
-        return true;
-    bool ok = false;
-    const double v = p.value(name).toDouble(&ok);
-    if (!ok) {
-        *error = QStringLiteral("--%1 must be a number, got '%2'").arg(name, p.value(name));
-        return false;
-    }
-    *out = v;
-    return true;
-}
-
 QString bytesText(qint64 b)
 {
     return b >= 1024 * 1024 ? QStringLiteral("%1 MiB").arg(double(b) / 1048576.0, 0, 'f', 2)
@@ -166,15 +152,15 @@ int cmdCompress(const QStringList &args)
         s.globalThreshold = !a.isSet(QStringLiteral("per-layer"));
         if (a.isSet(QStringLiteral("ranking")))
             s.ranking = a.value(QStringLiteral("ranking"));
-        if (!numberOption(a, QStringLiteral("prune"), &s.sparsity, &error)
+        if (!doubleOption(a, QStringLiteral("prune"), &s.sparsity, &error)
             || !intOption(a, QStringLiteral("iterations"), &s.iterations, 1, &error)
             || !intOption(a, QStringLiteral("finetune-epochs"), &s.finetuneEpochs, 0, &error))
             return usageError(a, error);
     } else if (a.isSet(QStringLiteral("distill"))) {
         s.method = CompressionMethod::Distill;
         s.student = a.value(QStringLiteral("student"));
-        if (!numberOption(a, QStringLiteral("temperature"), &s.temperature, &error)
-            || !numberOption(a, QStringLiteral("alpha"), &s.alpha, &error)
+        if (!doubleOption(a, QStringLiteral("temperature"), &s.temperature, &error)
+            || !doubleOption(a, QStringLiteral("alpha"), &s.alpha, &error)
             || !intOption(a, QStringLiteral("epochs"), &s.epochs, 1, &error))
             return usageError(a, error);
     } else {
@@ -189,12 +175,12 @@ int cmdCompress(const QStringList &args)
         if (a.isSet(QStringLiteral("engine")))
             s.engine = a.value(QStringLiteral("engine"));
         if (!intOption(a, QStringLiteral("calibration"), &s.calibrationSamples, 1, &error)
-            || !numberOption(a, QStringLiteral("max-drop"), &s.maxDrop, &error))
+            || !doubleOption(a, QStringLiteral("max-drop"), &s.maxDrop, &error))
             return usageError(a, error);
     }
     int seed = 42;
     s.training.learningRate = defaultCompressionLearningRate(s.method);
-    if (!numberOption(a, QStringLiteral("lr"), &s.training.learningRate, &error)
+    if (!doubleOption(a, QStringLiteral("lr"), &s.training.learningRate, &error)
         || !intOption(a, QStringLiteral("batch-size"), &s.training.batchSize, 1, &error)
         || !intOption(a, QStringLiteral("seed"), &seed, 0, &error))
         return usageError(a, error);

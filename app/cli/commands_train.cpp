@@ -17,20 +17,6 @@ namespace lepton::Cli {
 
 namespace {
 
-bool doubleOption(const QCommandLineParser &p, const QString &name, double *out, QString *error)
-{
-    if (!p.isSet(name))
-        return true;
-    bool ok = false;
-    const double v = p.value(name).toDouble(&ok);
-    if (!ok) {
-        *error = QStringLiteral("--%1 must be a number, got '%2'").arg(name, p.value(name));
-        return false;
-    }
-    *out = v;
-    return true;
-}
-
 QJsonObject epochJson(const EpochMetrics &m)
 {
     if (m.regression)

@@ -106,6 +106,16 @@ private Q_SLOTS:
         const double err = (out - ref).abs().max().item<double>();
         QVERIFY2(err < 0.05 * range, qPrintable(QStringLiteral("%1 of %2").arg(err).arg(range)));
         QVERIFY(err > 0);   // it did run in int8
+        // conv → pool → flatten → fc stays in int8: one quantize at the input, one dequantize at the end
+        const QString text = QString::fromStdString(q->get_method("forward").graph()->toString());
+        QCOMPARE(text.count(QStringLiteral("aten::quantize_per_tensor")), 1);
+        QCOMPARE(text.count(QStringLiteral("aten::dequantize")), 1);
+        // with the fc in fp32, the pooled int8 values are dequantized once, before it
+        auto convOnly = builder->build({QStringLiteral("conv")}, false);
+        QVERIFY2(convOnly, qPrintable(convOnly.error()));
+        QCOMPARE(QString::fromStdString(convOnly->get_method("forward").graph()->toString())
+                     .count(QStringLiteral("aten::dequantize")), 1);
+        QVERIFY((convOnly->forward({x}).toTensor() - ref).abs().max().item<double>() < 0.05 * range);
         // int8: 72 conv + 8 · (scale + bias) with BN folded, 512 fc + 4 · 8; fp32: 4 bytes per value
         QCOMPARE(builder->weightBytes({QStringLiteral("conv"), QStringLiteral("fc")}), qint64(72 + 64 + 512 + 32));
         QCOMPARE(builder->weightBytes({}), qint64(4 * (72 + 32 + 512 + 4)));   // BN: γ, β, mean, var

@@ -69,17 +69,6 @@ void fixAll(GroupSets &sets, const QVector<ChannelRef> &refs, const QString &rea
         sets.fix(r.group, reason);
 }
 
-torch::Tensor tensorOf(const std::shared_ptr<torch::nn::Module> &m, const char *name)
-{
-    if (!m)
-        return {};
-    if (auto *p = m->named_parameters(false).find(name))
-        return *p;
-    if (auto *b = m->named_buffers(false).find(name))
-        return *b;
-    return {};
-}
-
 // Per-output-channel L1 norm, divided by its mean so layers of different sizes weigh alike.
 QVector<double> relativeNorms(const torch::Tensor &t)
 {
@@ -335,6 +324,17 @@ Result<std::shared_ptr<GraphModuleImpl>> shrinkModel(const GraphModuleImpl &modu
     }
     built.value()->eval();
     return built;
+}
+
+torch::Tensor tensorOf(const std::shared_ptr<torch::nn::Module> &m, const char *name)
+{
+    if (!m)
+        return {};
+    if (auto *p = m->named_parameters(false).find(name))
+        return *p;
+    if (auto *b = m->named_buffers(false).find(name))
+        return *b;
+    return {};
 }
 
 } // namespace lepton::Internal

@@ -58,4 +58,7 @@ void maskChannels(GraphModuleImpl &module, const ChannelPlan &plan);
 Result<std::shared_ptr<GraphModuleImpl>> shrinkModel(const GraphModuleImpl &module, const ChannelPlan &plan,
                                                      const QString &name);
 
+// A layer's own parameter or buffer by name ("weight", "running_var"); undefined when it has none.
+torch::Tensor tensorOf(const std::shared_ptr<torch::nn::Module> &m, const char *name);
+
 } // namespace lepton::Internal

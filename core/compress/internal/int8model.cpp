@@ -1,5 +1,7 @@
 #include "compress/internal/int8model.h"
 
+#include "compress/internal/channelplan.h"
+
 #include "graph/internal/torchlayers.h"
 #include "graph/layerregistry.h"
 
@@ -27,17 +29,6 @@ c10::IValue callOperator(const char *name, std::vector<c10::IValue> args)
     torch::jit::Stack stack(std::move(args));
     op.callBoxed(&stack);
     return stack.at(0);
-}
-
-torch::Tensor tensorOf(const std::shared_ptr<torch::nn::Module> &m, const char *name)
-{
-    if (!m)
-        return {};
-    if (auto *p = m->named_parameters(false).find(name))
-        return *p;
-    if (auto *b = m->named_buffers(false).find(name))
-        return *b;
-    return {};
 }
 
 // A TorchScript float literal: always with a '.' or an exponent, so "1" does not parse as an int.
@@ -161,6 +152,15 @@ Result<torch::jit::Module> Int8Builder::build(const QSet<QString> &layers, bool 
     for (const auto &layer : m_model->layers())
         modules.insert(layer.node->id, layer.module);
     QHash<QString, QString> reluDoneBy;   // ReLU id -> quantized layer that applied it
+    // Values held as quantized tensors: the output of an int8 layer, and what the ops below make of
+    // one (they run on quint8 and keep its scale). Everything else gets .dequantize() first, so a run
+    // of int8 layers joined by these ops never leaves int8.
+    static const QSet<QString> passesQuantized{QStringLiteral("MaxPool2d"), QStringLiteral("Flatten"),
+                                               QStringLiteral("Dropout"), QStringLiteral("ReLU")};
+    QSet<QString> quantizedVars;
+    auto asFloat = [&quantizedVars](const QString &var) {
+        return quantizedVars.contains(var) ? var + QStringLiteral(".dequantize()") : var;
+    };
     try {
         torch::NoGradGuard noGrad;
         torch::jit::Module script(c10::QualifiedName("__torch__.lepton.Int8Model"));
@@ -190,6 +190,7 @@ Result<torch::jit::Module> Int8Builder::build(const QSet<QString> &layers, bool 
                 continue;
             }
             QString expr;
+            bool quantizedOut = false;
             if (layers.contains(node.id)) {
                 const bool conv = node.type == QLatin1String("Conv2d");
                 torch::Tensor w = tensorOf(modules.value(node.id), "weight").detach().clone();
@@ -231,20 +232,22 @@ Result<torch::jit::Module> Int8Builder::build(const QSet<QString> &layers, bool 
                 script.register_attribute(name, packed.type(), packed);
                 const QString self = QStringLiteral("self.") + QString::fromStdString(name);
                 if (!conv && dynamicLinear) {
-                    expr = QStringLiteral("quantized.linear_dynamic(%1, %2, False)").arg(ins[0], self);
+                    expr = QStringLiteral("quantized.linear_dynamic(%1, %2, False)").arg(asFloat(ins[0]), self);
                 } else {
                     const ActivationRange in = m_ranges.value(node.inputs.value(0));
                     const ActivationRange out = m_ranges.value(outId);
                     const auto [si, zi] = activationQParams(in.low, in.high);
                     const auto [so, zo] = activationQParams(out.low, out.high);
                     const QString op = QLatin1String(conv ? "conv2d" : "linear") + QLatin1String(fuse ? "_relu" : "");
-                    expr = QStringLiteral("quantized.%1(torch.quantize_per_tensor(%2, %3, %4, %8), "
-                                          "%5, %6, %7).dequantize()")
-                               .arg(op, ins[0], num(si))
-                               .arg(zi)
-                               .arg(self, num(so))
-                               .arg(zo)
-                               .arg(int(c10::ScalarType::QUInt8));   // a dtype is an int in TorchScript
+                    // an input already in int8 keeps its own scale; an fp32 one is quantized with its range
+                    const QString input = quantizedVars.contains(ins[0])
+                                              ? ins[0]
+                                              : QStringLiteral("torch.quantize_per_tensor(%1, %2, %3, %4)")
+                                                    .arg(ins[0], num(si))
+                                                    .arg(zi)
+                                                    .arg(int(c10::ScalarType::QUInt8));   // a dtype is an int in TorchScript
+                    expr = QStringLiteral("quantized.%1(%2, %3, %4, %5)").arg(op, input, self, num(so)).arg(zo);
+                    quantizedOut = true;
                 }
             } else {
                 if (const auto m = modules.value(node.id)) {
@@ -255,13 +258,20 @@ Result<torch::jit::Module> Int8Builder::build(const QSet<QString> &layers, bool 
                         script.register_buffer(scriptAttributeName(node.id, buf.key()).toStdString(),
                                                buf.value().detach().clone());
                 }
-                expr = LayerRegistry::instance().find(node.type)->torch->script(node, ins, attr);
+                QStringList args = ins;
+                quantizedOut = passesQuantized.contains(node.type) && !ins.isEmpty() && quantizedVars.contains(ins[0]);
+                if (!quantizedOut)
+                    for (QString &a : args)
+                        a = asFloat(a);
+                expr = LayerRegistry::instance().find(node.type)->torch->script(node, args, attr);
             }
             const QString var = QStringLiteral("v%1").arg(++counter);
             body += QStringLiteral("    %1 = %2\n").arg(var, expr);
             varOf.insert(node.id, var);
+            if (quantizedOut)
+                quantizedVars.insert(var);
         }
-        QString result = varOf.value(analysis.outputId);
+        QString result = asFloat(varOf.value(analysis.outputId));
         if (m_model->hasOutputScaling()) {
             script.register_buffer("output_mean", torch::tensor(float(m_model->outputMean())));
             script.register_buffer("output_std", torch::tensor(float(m_model->outputStd())));
