@@ -103,12 +103,34 @@ Result<DemoReport> runDemo(const DemoOptions &options, const DemoObserver &obser
     report.evaluation = evaluated.value();
     endStage(QStringLiteral("evaluate"));
 
+    stage(QStringLiteral("compress"));
+    CompressionSettings int8;
+    int8.method = CompressionMethod::Quantize;
+    CompressionObserver compressObserver;
+    compressObserver.progress = observer.progress;
+    auto compressed = compressModel(projectPath, report.training.modelVersionId, int8, compressObserver, cancel);
+    if (cancel.isCancelled())
+        return R::failure(QStringLiteral("demo cancelled during compression"));
+    if (compressed)
+        report.compression = compressed.value();
+    else   // e.g. no layer stays within the accuracy drop: said in the report, the fp32 model is still exported
+        report.compressionError = compressed.error();
+    endStage(QStringLiteral("compress"));
+
     stage(QStringLiteral("export"));
     auto exported = exportTorchScript(projectPath, report.training.modelVersionId,
                                       work.absoluteFilePath(QStringLiteral("export/model.pt")), observer.progress, cancel);
     if (!exported)
         return R::failure(exported.error());
     report.exported = exported.value();
+    if (report.compression.modelVersionId > 0) {
+        auto exportedInt8 = exportTorchScript(projectPath, report.compression.modelVersionId,
+                                              work.absoluteFilePath(QStringLiteral("export/model-int8.pt")),
+                                              observer.progress, cancel);
+        if (!exportedInt8)
+            return R::failure(exportedInt8.error());
+        report.exportedInt8 = exportedInt8.value();
+    }
     endStage(QStringLiteral("export"));
     return report;
 }
@@ -129,7 +151,19 @@ QJsonObject DemoReport::toJson() const
     QJsonArray classCounts;
     for (int c : dataset.classCounts)
         classCounts.append(c);
-    const ExportVerification &v = exported.verification;
+    auto exportJson = [](const ExportOutcome &e) {
+        const ExportVerification &ev = e.verification;
+        return QJsonObject{{"path", e.path},
+                           {"format", "torchscript"},
+                           {"sha256", e.sha256},
+                           {"bytes", double(e.bytes)},
+                           {"verification", QJsonObject{{"samples", double(ev.samples)},
+                                                        {"max_abs_diff", ev.maxAbsDiff},
+                                                        {"mean_abs_diff", ev.meanAbsDiff},
+                                                        {"top1_agreement", ev.top1Agreement},
+                                                        {"exported_accuracy", ev.exportedAccuracy},
+                                                        {"passed", ev.passed}}}};
+    };
     return QJsonObject{
         {"project", project.projectPath},
         {"dataset",
@@ -151,18 +185,9 @@ QJsonObject DemoReport::toJson() const
                      {"samples", double(evaluation.samples)},
                      {"accuracy", evaluation.metrics.accuracy},
                      {"macro_f1", evaluation.metrics.macroF1}}},
-        {"export",
-         QJsonObject{{"path", exported.path},
-                     {"format", "torchscript"},
-                     {"sha256", exported.sha256},
-                     {"bytes", double(exported.bytes)},
-                     {"verification",
-                      QJsonObject{{"samples", double(v.samples)},
-                                  {"max_abs_diff", v.maxAbsDiff},
-                                  {"mean_abs_diff", v.meanAbsDiff},
-                                  {"top1_agreement", v.top1Agreement},
-                                  {"exported_accuracy", v.exportedAccuracy},
-                                  {"passed", v.passed}}}}},
+        {"compression", compressionError.isEmpty() ? compression.toJson() : QJsonObject{{"error", compressionError}}},
+        {"export", exportJson(exported)},
+        {"export_int8", compressionError.isEmpty() ? QJsonValue(exportJson(exportedInt8)) : QJsonValue()},
         {"seconds", stageTimes},
         {"runtime",
          QJsonObject{{"threads", runtime.threads},
@@ -200,12 +225,34 @@ QString DemoReport::toText() const
     t << "  evaluation   " << splitName(evaluation.split) << " split, " << evaluation.samples << " samples: accuracy "
       << QString::number(evaluation.metrics.accuracy, 'f', 4) << ", macro F1 "
       << QString::number(evaluation.metrics.macroF1, 'f', 4) << "\n";
-    const ExportVerification &v = exported.verification;
-    t << "  export       " << exported.path << " (" << exported.bytes << " bytes, sha256 " << exported.sha256.left(16)
-      << "…)\n";
-    t << "    verified with torch::jit::load on " << v.samples << " samples: max |diff| "
-      << QString::number(v.maxAbsDiff, 'g', 3) << ", top-1 agreement " << v.top1Agreement << ", accuracy "
-      << QString::number(v.exportedAccuracy, 'f', 4) << "\n";
+    const ModelMeasurement &a = compression.before, &b = compression.after;
+    if (!compressionError.isEmpty()) {
+        t << "  compress     int8 quantization made no version: " << compressionError << "\n";
+    } else {
+        t << "  compress     int8 static quantization → model version " << compression.modelVersionId << " ("
+          << b.precision << ")\n";
+        t << QStringLiteral("    weights %1 → %2 KiB, latency %3 → %4 ms/sample, throughput %5 → %6 samples/s, "
+                            "test accuracy %7 → %8\n")
+                 .arg(a.weightBytes / 1024.0, 0, 'f', 1)
+                 .arg(b.weightBytes / 1024.0, 0, 'f', 1)
+                 .arg(a.latencyMs, 0, 'f', 3)
+                 .arg(b.latencyMs, 0, 'f', 3)
+                 .arg(a.throughput, 0, 'f', 0)
+                 .arg(b.throughput, 0, 'f', 0)
+                 .arg(a.accuracy, 0, 'f', 4)
+                 .arg(b.accuracy, 0, 'f', 4);
+        for (const QString &n : compression.notes)
+            t << "    note: " << n << "\n";
+    }
+    for (const ExportOutcome *e : {&exported, &exportedInt8}) {
+        if (e->path.isEmpty())
+            continue;
+        const ExportVerification &v = e->verification;
+        t << "  export       " << e->path << " (" << e->bytes << " bytes, sha256 " << e->sha256.left(16) << "…)\n";
+        t << "    verified with torch::jit::load on " << v.samples << " samples: max |diff| "
+          << QString::number(v.maxAbsDiff, 'g', 3) << ", top-1 agreement " << v.top1Agreement << ", accuracy "
+          << QString::number(v.exportedAccuracy, 'f', 4) << "\n";
+    }
     t << "  time        ";
     double total = 0;
     for (const StageTiming &st : stages) {

@@ -1,8 +1,10 @@
 #pragma once
-// The demo: digit sheet -> small CNN -> train -> evaluate on test -> TorchScript export.
+// The demo: digit sheet -> small CNN -> train -> evaluate on test -> int8 quantization (measured
+// before and after) -> TorchScript export of the fp32 model and of the int8 one, both verified.
 // The same functions back `lepton demo` and the GUI's "Open Demo Project".
 #include "common/progress.h"
 #include "common/result.h"
+#include "compress/compressor.h"
 #include "deploy/torchscriptexport.h"
 #include "eval/evaluator.h"
 #include "runtime/runtimeconfig.h"
@@ -43,7 +45,10 @@ struct DemoReport
     qint64 macs = 0;
     TrainOutcome training;
     EvaluationOutcome evaluation;
-    ExportOutcome exported;
+    CompressionOutcome compression;   // int8 quantization of the trained version
+    QString compressionError;         // why it made no int8 version (the demo goes on with fp32)
+    ExportOutcome exported;           // the fp32 model
+    ExportOutcome exportedInt8;       // the int8 model (TorchScript with quantized kernels)
     QVector<StageTiming> stages;
     RuntimeInfo runtime;
 

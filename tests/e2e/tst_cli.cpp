@@ -60,8 +60,22 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(modelPath));
         QVERIFY(ex.value("verification").toObject().value("passed").toBool());
         QCOMPARE(ex.value("verification").toObject().value("exported_accuracy").toDouble(), eval.value("accuracy").toDouble());
-        for (const char *stage : {"import", "train", "evaluate", "export"})
+        for (const char *stage : {"import", "train", "evaluate", "compress", "export"})
             QVERIFY(o.value("seconds").toObject().contains(QLatin1String(stage)));
+        // compress: the trained version quantized to int8, measured before and after, exported and verified
+        const QJsonObject c = o.value("compression").toObject();
+        QVERIFY2(!c.contains("error"), qPrintable(c.value("error").toString()));
+        QCOMPARE(c.value("before").toObject().value("model_version").toInt(),
+                 o.value("training").toObject().value("model_version_id").toInt());
+        QVERIFY(c.value("after").toObject().value("precision").toString().startsWith(QLatin1String("int8")));
+        QCOMPARE(c.value("before").toObject().value("accuracy").toDouble(), eval.value("accuracy").toDouble());
+        QVERIFY(c.value("after").toObject().value("weight_bytes").toDouble()
+                < 0.3 * c.value("before").toObject().value("weight_bytes").toDouble());
+        const QJsonObject int8 = o.value("export_int8").toObject();
+        QVERIFY(QFile::exists(int8.value("path").toString()));
+        QVERIFY(int8.value("verification").toObject().value("passed").toBool());
+        QCOMPARE(int8.value("verification").toObject().value("exported_accuracy").toDouble(),
+                 c.value("after").toObject().value("accuracy").toDouble());
 
         // The building blocks agree with the demo: eval of the same model version on the same split.
         const QString project = o.value("project").toString();
