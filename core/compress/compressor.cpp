@@ -210,6 +210,20 @@ Status distill(const QString &projectPath, const LoadedModel &teacher, const Com
 
 } // namespace
 
+QStringList slowerNotes(const ModelMeasurement &before, const ModelMeasurement &after)
+{
+    QStringList notes;
+    if (after.latencyMs >= before.latencyMs)
+        notes << QStringLiteral("the result is not faster at batch 1 on this machine: %1 ms vs %2 ms per sample")
+                     .arg(after.latencyMs, 0, 'f', 3)
+                     .arg(before.latencyMs, 0, 'f', 3);
+    if (after.throughput <= before.throughput)
+        notes << QStringLiteral("the result is not faster at batch 64 on this machine: %1 vs %2 samples/s")
+                     .arg(after.throughput, 0, 'f', 0)
+                     .arg(before.throughput, 0, 'f', 0);
+    return notes;
+}
+
 Result<ModelMeasurement> measureModelVersion(const QString &projectPath, qint64 modelVersionId,
                                              const ProgressFn &progress, const CancelToken &cancel, bool withAccuracy)
 {
@@ -362,10 +376,7 @@ Result<CompressionOutcome> compressModel(const QString &projectPath, qint64 mode
             m->throughput = std::max(m->throughput, again->throughput);
         }
     }
-    if (outcome.after.latencyMs >= outcome.before.latencyMs)
-        outcome.notes << QStringLiteral("the result is not faster on this machine: %1 ms vs %2 ms per sample")
-                             .arg(outcome.after.latencyMs, 0, 'f', 3)
-                             .arg(outcome.before.latencyMs, 0, 'f', 3);
+    outcome.notes << slowerNotes(outcome.before, outcome.after);
     report(observer.progress, 1, 1, QStringLiteral("done"));
     return outcome;
 }

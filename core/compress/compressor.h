@@ -83,6 +83,10 @@ struct CompressionOutcome
 // 91.6% at 1e-3, 96.8% at 3e-3, 98.2% at 1e-2 for a 98.2% teacher).
 double defaultCompressionLearningRate(CompressionMethod method);
 
+// What a result that is not faster than its source must say: one statement for batch-1 latency and one
+// for batch-64 throughput (QNNPACK int8 measured here: faster at batch 1, 0.8x the throughput at 64).
+QStringList slowerNotes(const ModelMeasurement &before, const ModelMeasurement &after);
+
 Result<CompressionOutcome> compressModel(const QString &projectPath, qint64 modelVersionId,
                                          const CompressionSettings &settings,
                                          const CompressionObserver &observer = {}, const CancelToken &cancel = {});

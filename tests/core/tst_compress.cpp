@@ -4,6 +4,7 @@
 #include "compress/internal/channelplan.h"
 #include "compress/internal/distillationloss.h"
 #include "compress/internal/magnitude.h"
+#include "compress/compressor.h"
 #include "compress/modelfamily.h"
 #include "graph/templates.h"
 
@@ -278,6 +279,24 @@ private Q_SLOTS:
             QCOMPARE(p[i].paretoLatency, expectedLatency[i]);
             QCOMPARE(p[i].pareto, expected[i]);   // unchanged by latency
         }
+    }
+
+    void slowerResultsAreSaid()
+    {
+        ModelMeasurement before, after;
+        before.latencyMs = 0.25;
+        before.throughput = 12000;
+        after.latencyMs = 0.125;   // faster at batch 1 and at batch 64: nothing to say
+        after.throughput = 90000;
+        QVERIFY(slowerNotes(before, after).isEmpty());
+        after.throughput = 6000;   // QNNPACK here: faster at batch 1, slower at batch 64
+        QStringList notes = slowerNotes(before, after);
+        QCOMPARE(notes.size(), 1);
+        QCOMPARE(notes.first(), QStringLiteral("the result is not faster at batch 64 on this machine: 6000 vs 12000 samples/s"));
+        after.latencyMs = 0.25;    // as slow as the source counts as not faster
+        notes = slowerNotes(before, after);
+        QCOMPARE(notes.size(), 2);
+        QCOMPARE(notes.first(), QStringLiteral("the result is not faster at batch 1 on this machine: 0.250 ms vs 0.250 ms per sample"));
     }
 
     void distillationLossMatchesPyTorch()

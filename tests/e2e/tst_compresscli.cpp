@@ -209,6 +209,50 @@ private Q_SLOTS:
         QVERIFY(middle["weight_bytes"].toDouble() < 0.5 * o["before"].toObject()["weight_bytes"].toDouble());
     }
 
+    void iterativeUnstructuredPruningFineTunesBetweenSteps()
+    {
+        // 2 steps to 60%: prune to 30%, fine-tune, prune to 60%, fine-tune; zeros stay zero while training
+        const QJsonObject o = compress({"--prune", "0.6", "--iterations", "2", "--finetune-epochs", "1"});
+        QVERIFY(!o.isEmpty());
+        const QJsonArray steps = o["details"].toObject()["steps"].toArray();
+        QCOMPARE(steps.size(), 2);
+        QCOMPARE(steps[0].toObject()["target"].toDouble(), 0.3);
+        QCOMPARE(steps[1].toObject()["target"].toDouble(), 0.6);
+        QCOMPARE(o["training_epochs"].toArray().size(), 2);
+        // source → pruned → fine-tuned → pruned → fine-tuned, each the parent of the next
+        const QJsonArray created = o["created_versions"].toArray();
+        QCOMPARE(created.size(), 4);
+        qint64 parent = m_version;
+        for (const QJsonValue &v : created) {
+            QCOMPARE(version(v.toInteger()).parentId, parent);
+            parent = v.toInteger();
+        }
+        QCOMPARE(steps[1].toObject()["fine_tuned"].toInteger(), created[3].toInteger());
+        const QJsonObject after = o["after"].toObject();
+        const double zeroFraction = 1.0 - after["nonzero_parameters"].toDouble() / after["parameters"].toDouble();
+        QVERIFY2(zeroFraction > 0.55 && zeroFraction < 0.6, qPrintable(QString::number(zeroFraction)));
+    }
+
+    void linearOnlyModelGetsDynamicInt8()
+    {
+        const QString csv = QStringLiteral("/usr/lib/python3/dist-packages/sklearn/datasets/data/breast_cancer.csv");
+        QVERIFY2(QFileInfo::exists(csv), "breast_cancer.csv missing: install Debian's python3-sklearn");
+        const QString project = m_dir.filePath(QStringLiteral("tabular.lepton"));
+        QCOMPARE(lepton({"new", project}).exitCode, 0);
+        QCOMPARE(lepton({"import", project, "--csv", csv, "--tabular", "--skip-rows", "1"}).exitCode, 0);
+        QCOMPARE(lepton({"train", project, "--template", "mlp", "--epochs", "5"}).exitCode, 0);
+        const auto r = lepton({"compress", project, "--model", "1", "--quantize", "int8", "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object(), d = o["details"].toObject();
+        QCOMPARE(d["mode"].toString(), QStringLiteral("dynamic"));
+        QCOMPARE(d["int8_layers"].toArray().size(), 3);   // the MLP's fc1, fc2 and logits
+        QVERIFY(o["after"].toObject()["precision"].toString().startsWith(QLatin1String("int8")));
+        QVERIFY(o["notes"].toArray().first().toString().contains(QLatin1String("dynamic quantization")));
+        auto store = ProjectStore::open(project);
+        QVERIFY(store);
+        QVERIFY(store.value()->modelVersion(o["model_version"].toInteger())->name.contains(QLatin1String("int8 dynamic")));
+    }
+
     void badCommandLines()
     {
         const QString model = QString::number(m_version);

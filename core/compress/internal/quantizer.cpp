@@ -82,7 +82,14 @@ Status quantizeModel(const QString &projectPath, const LoadedModel &source, cons
     auto store = ProjectStore::open(projectPath);
     if (!store)
         return Status::failure(store.error());
-    report(observer.progress, 0, 3, QStringLiteral("calibrating on %1 training samples").arg(s.calibrationSamples));
+    bool hasConv = false;
+    for (const GraphNode &n : source.module->graph().nodes)
+        hasConv = hasConv || n.type == QLatin1String("Conv2d");
+    // Linear-only models: dynamic quantization (activations quantized per batch at run time, no ranges)
+    const bool dynamicLinear = !hasConv;
+    report(observer.progress, 0, 3,
+           dynamicLinear ? QStringLiteral("dynamic int8 for a Linear-only model: no activation ranges to calibrate")
+                         : QStringLiteral("calibrating on %1 training samples").arg(s.calibrationSamples));
     auto train = loadSplit(*store.value(), source.dataset, Split::Train);
     if (!train)
         return Status::failure(train.error());
@@ -99,10 +106,6 @@ Status quantizeModel(const QString &projectPath, const LoadedModel &source, cons
         return Status::failure(builder.error());
     if (builder->quantizableLayers().isEmpty())
         return Status::failure(QStringLiteral("'%1' has no Conv2d or Linear layer to quantize").arg(source.module->graph().name));
-    bool hasConv = false;
-    for (const QString &id : builder->quantizableLayers())
-        hasConv = hasConv || source.module->graph().node(id)->type == QLatin1String("Conv2d");
-    const bool dynamicLinear = !hasConv;   // Linear-only models: dynamic quantization, no activation ranges
     auto module = source.module;
     const double fp32Accuracy = accuracyOf([module](const torch::Tensor &x) { return module->forward(x); },
                                            check.images, check.labels);
@@ -170,8 +173,9 @@ Status quantizeModel(const QString &projectPath, const LoadedModel &source, cons
     mv.parentId = source.version.id;
     mv.architectureId = source.version.architectureId;
     mv.datasetId = source.version.datasetId;
-    mv.name = QStringLiteral("v%1 int8 (%2, %3 of %4 layers)")
+    mv.name = QStringLiteral("v%1 int8%2 (%3, %4 of %5 layers)")
                   .arg(source.version.id)
+                  .arg(dynamicLinear ? QStringLiteral(" dynamic") : QString())
                   .arg(engine.value())
                   .arg(int8Layers.size())
                   .arg(builder->quantizableLayers().size());
@@ -185,6 +189,9 @@ Status quantizeModel(const QString &projectPath, const LoadedModel &source, cons
     outcome.createdVersions.append(id.value());
     outcome.modelVersionId = id.value();
     outcome.details = details;
+    if (dynamicLinear)
+        outcome.notes << QStringLiteral("a Linear-only model gets dynamic quantization: int8 weights, activations "
+                                        "quantized per batch at run time (no calibration)");
     if (!mp->keptFp32.isEmpty())
         outcome.notes << QStringLiteral("kept in fp32 to stay within the %1 drop: %2").arg(s.maxDrop).arg(mp->keptFp32.join(", "));
     return success();
