@@ -16,10 +16,12 @@
 
 #include <QAbstractButton>
 #include <QButtonGroup>
+#include <QChartView>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QLabel>
 #include <QLineSeries>
+#include <QLocale>
 #include <QMenuBar>
 #include <QPushButton>
 #include <QRegularExpression>
@@ -47,6 +49,17 @@ class TestCompressWizard : public QObject
         const QString dir = qEnvironmentVariable("LEPTON_SHOT_DIR");
         if (!dir.isEmpty())
             w->grab().save(dir + QLatin1Char('/') + QLatin1String(name) + QStringLiteral(".png"));
+    }
+
+    // The names drawn next to the points of a trade-off chart ("v3", "v5 int8").
+    static QStringList pointNames(CompressionResults *results, const char *chart)
+    {
+        QStringList names;
+        auto *view = results->findChild<QChartView *>(QLatin1String(chart));
+        for (QAbstractSeries *s : view->chart()->series())
+            if (auto *xy = qobject_cast<QXYSeries *>(s); xy && xy->pointLabelsVisible())
+                names << xy->pointLabelsFormat();
+        return names;
     }
 
     static bool runTo(CompressionWizard &w)
@@ -111,14 +124,19 @@ private slots:
         QVERIFY(o->after.parameters < o->before.parameters);
         CompressionResults *results = w.results();
         QCOMPARE(results->beforeAfterTable()->rowCount(), 10);
-        QCOMPARE(results->beforeAfterTable()->item(2, 1)->text(), QString::number(o->before.parameters));
-        QCOMPARE(results->beforeAfterTable()->item(2, 2)->text(), QString::number(o->after.parameters));
+        QCOMPARE(results->beforeAfterTable()->item(2, 1)->text(), QLocale().toString(o->before.parameters));
+        QCOMPARE(results->beforeAfterTable()->item(2, 2)->text(), QLocale().toString(o->after.parameters));
         QCOMPARE(results->comparison()->classTable()->rowCount(), 10);   // ten digits
         // the source and the fine-tuned result have test evaluations; the smaller one at no worse accuracy
         // would dominate, so the front holds at least one and every point is drawn
         QVERIFY(results->family().size() >= 2);
         QCOMPARE(results->paretoSeries()->count() + results->otherSeries()->count(), int(results->family().size()));
         QVERIFY(results->paretoSeries()->count() >= 1);
+        for (const char *chart : {"tradeOffChart", "latencyChart"}) {
+            const QStringList names = pointNames(results, chart);
+            QCOMPARE(names.size(), int(results->family().size()));
+            QVERIFY2(names.contains(QStringLiteral("v%1").arg(o->modelVersionId)), qPrintable(names.join(',')));
+        }
         QVERIFY(results->exportButton()->isEnabled());
         QSignalSpy exportSpy(&w, &CompressionWizard::exportRequested);
         results->exportButton()->click();
@@ -165,8 +183,19 @@ private slots:
         w.calibrationSpin()->setValue(64);
         QCOMPARE(w.settings().method, CompressionMethod::Quantize);
         QVERIFY2(runTo(w), qPrintable(w.runError()));
+        // Back from the finished run, change a setting: Next runs again and makes another version
+        const qint64 first = w.outcome()->modelVersionId;
+        w.back();
+        QCOMPARE(w.currentId(), int(CompressionWizard::SettingsPage));
+        QVERIFY(!w.outcome());
+        QVERIFY2(w.settingsHint()->text().contains(QStringLiteral("version %1 from the last run").arg(first)),
+                 qPrintable(w.settingsHint()->text()));
+        w.calibrationSpin()->setValue(32);
+        QVERIFY2(runTo(w), qPrintable(w.runError()));
+        QVERIFY(w.outcome()->modelVersionId > first);
         w.next();
         QVERIFY(w.outcome()->after.precision.startsWith(QLatin1String("int8")));
+        QVERIFY(pointNames(w.results(), "tradeOffChart").contains(QStringLiteral("v%1 int8").arg(w.outcome()->modelVersionId)));
         QVERIFY(w.results()->exportButton()->isEnabled());   // as TorchScript
         QVERIFY(w.results()->family().size() >= 3);
         for (const FamilyPoint &p : w.results()->family())

@@ -11,6 +11,7 @@
 #include <QLabel>
 #include <QLegend>
 #include <QLegendMarker>
+#include <QLocale>
 #include <QLineSeries>
 #include <QPen>
 #include <QLogValueAxis>
@@ -125,9 +126,9 @@ void CompressionResults::fillTable(const CompressionOutcome &o)
         {tr("Model version"), QStringLiteral("%1 · %2").arg(a.modelVersionId).arg(a.name),
          QStringLiteral("%1 · %2").arg(b.modelVersionId).arg(b.name), QString()},
         {tr("Precision"), a.precision, b.precision, QString()},
-        {tr("Parameters"), QString::number(a.parameters), QString::number(b.parameters),
+        {tr("Parameters"), QLocale().toString(a.parameters), QLocale().toString(b.parameters),
          ratioText(double(a.parameters), double(b.parameters))},
-        {tr("Non-zero parameters"), QString::number(a.nonzeroParameters), QString::number(b.nonzeroParameters),
+        {tr("Non-zero parameters"), QLocale().toString(a.nonzeroParameters), QLocale().toString(b.nonzeroParameters),
          ratioText(double(a.nonzeroParameters), double(b.nonzeroParameters))},
         {tr("Weights"), bytesText(a.weightBytes), bytesText(b.weightBytes),
          ratioText(double(a.weightBytes), double(b.weightBytes))},
@@ -230,11 +231,31 @@ void CompressionResults::fillChart(QChartView *view, bool latency, qint64 result
         minAcc = std::min(minAcc, p.accuracy);
         maxAcc = std::max(maxAcc, p.accuracy);
     }
+    // Each point named on the chart ("v3", "v5 int8"): a series of one invisible point whose label is the name,
+    // added first so the visible points above it get the hover events.
+    QVector<QAbstractSeries *> names;
+    for (const FamilyPoint &p : sorted) {
+        auto *name = new QScatterSeries;
+        name->append(cost(p), p.accuracy * 100.0);
+        name->setMarkerSize(30);   // the label sits above the marker: above the visible dot and its frame
+        name->setColor(Qt::transparent);
+        name->setBorderColor(Qt::transparent);
+        name->setPointLabelsFormat(p.precision == QLatin1String("fp32")
+                                       ? QStringLiteral("v%1").arg(p.modelVersionId)
+                                       : QStringLiteral("v%1 %2").arg(p.modelVersionId).arg(p.precision.section(QLatin1Char(' '), 0, 0)));
+        name->setPointLabelsVisible(true);
+        name->setPointLabelsClipping(false);
+        names.append(name);
+    }
+    for (QAbstractSeries *s : names)
+        chart->addSeries(s);
     for (QAbstractSeries *s : {static_cast<QAbstractSeries *>(front), static_cast<QAbstractSeries *>(others),
                                static_cast<QAbstractSeries *>(pareto), static_cast<QAbstractSeries *>(result)})
         chart->addSeries(s);
-    for (QLegendMarker *m : chart->legend()->markers(front))
-        m->setVisible(false);   // the line joins the front's points; the legend names them once
+    names.append(front);   // the line joins the front's points; the legend names them once
+    for (QAbstractSeries *s : names)
+        for (QLegendMarker *m : chart->legend()->markers(s))
+            m->setVisible(false);
     // Hovering a point names its version.
     for (QScatterSeries *s : {others, pareto, result}) {
         connect(s, &QScatterSeries::hovered, view, [view, sorted, cost](const QPointF &at, bool on) {

@@ -76,8 +76,15 @@ CompressionWizard::CompressionWizard(ProjectContext *project, QWidget *parent) :
     connect(this, &QWizard::currentIdChanged, this, [this](int id) {
         if (id == RunPage && !m_outcome && !m_watcher.isRunning())
             start();
-        if (id == SettingsPage)
+        if (id == SettingsPage) {
+            // Back from a finished run: Next runs again with the settings as they are then
+            if (m_outcome && !m_watcher.isRunning()) {
+                m_previousResult = m_outcome->modelVersionId;
+                m_outcome.reset();
+                m_done = false;
+            }
             prepareSettings();
+        }
     });
     connect(m_results, &CompressionResults::exportRequested, this, &CompressionWizard::exportRequested);
 }
@@ -274,6 +281,7 @@ QWizardPage *CompressionWizard::makeRunPage()
     layout->addLayout(row);
     m_charts = new TrainingCharts;
     layout->addWidget(m_charts, 1);
+    layout->addStretch();   // keeps the stage and progress at the top when there are no curves (int8)
     page->complete = [this] { return m_done && m_outcome.has_value(); };
     connect(this, &CompressionWizard::finishedRun, page, [page](bool) { page->changed(); });
     return page;
@@ -415,6 +423,10 @@ void CompressionWizard::prepareSettings()
         }
         showStudentInfo();
     }
+    if (m_previousResult > 0)
+        hints << tr("Next runs the compression again with these settings; version %1 from the last run stays in "
+                    "the project.")
+                     .arg(m_previousResult);
     m_settingsHint->setText(hints.join(QLatin1Char('\n')));
 }
 

@@ -135,6 +135,7 @@ private:
     std::optional<CompressionOutcome> m_outcome;
     QString m_error;
     bool m_done = false;
+    qint64 m_previousResult = 0;   // the version the last finished run made (0: none yet)
 };
 
 } // namespace lepton
