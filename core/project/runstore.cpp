@@ -1,6 +1,7 @@
 // Training runs in the project file: runs, per-epoch metrics and checkpoints (one transaction per
 // finished epoch), run status and ownership, sweeps.
 #include "project/internal/storeprivate.h"
+#include "project/internal/transaction.h"
 
 #include <cerrno>
 #include <csignal>
@@ -11,6 +12,7 @@ namespace lepton {
 
 using Internal::now;
 using Internal::parseTime;
+using Internal::Transaction;
 
 // ---- runs --------------------------------------------------------------------------------
 
@@ -33,37 +35,13 @@ Result<qint64> ProjectStore::createRun(qint64 datasetId, qint64 architectureId, 
 Status ProjectStore::recordEpoch(qint64 runId, const EpochRecord &e, const QByteArray &weights,
                                  const QByteArray &optimizerState)
 {
-    QSqlDatabase db = d->db();
-    if (!db.transaction())
-        return Status::failure(db.lastError().text());
-    QSqlQuery q(db);
-    QString error;
-    q.prepare(QStringLiteral("INSERT OR REPLACE INTO epochs (run_id, epoch, train_loss, train_acc, "
-                             "val_loss, val_acc, seconds) VALUES (?,?,?,?,?,?,?)"));
-    q.addBindValue(runId);
-    q.addBindValue(e.epoch);
-    q.addBindValue(e.trainLoss);
-    q.addBindValue(e.trainAccuracy);
-    q.addBindValue(e.valLoss);
-    q.addBindValue(e.valAccuracy);
-    q.addBindValue(e.seconds);
-    bool ok = d->exec(q, &error);
-    if (ok) {
-        q.prepare(QStringLiteral("INSERT OR REPLACE INTO checkpoints (run_id, epoch, weights, optimizer) "
-                                 "VALUES (?,?,?,?)"));
-        q.addBindValue(runId);
-        q.addBindValue(e.epoch);
-        q.addBindValue(weights);
-        q.addBindValue(optimizerState);
-        ok = d->exec(q, &error);
-    }
-    if (!ok) {
-        db.rollback();
-        return Status::failure(error);
-    }
-    if (!db.commit())
-        return Status::failure(db.lastError().text());
-    return success();
+    Transaction t(d->db(), d->path);
+    t.exec(QStringLiteral("INSERT OR REPLACE INTO epochs (run_id, epoch, train_loss, train_acc, val_loss, val_acc, "
+                          "seconds) VALUES (?,?,?,?,?,?,?)"),
+           {runId, e.epoch, e.trainLoss, e.trainAccuracy, e.valLoss, e.valAccuracy, e.seconds});
+    t.exec(QStringLiteral("INSERT OR REPLACE INTO checkpoints (run_id, epoch, weights, optimizer) VALUES (?,?,?,?)"),
+           {runId, e.epoch, weights, optimizerState});
+    return t.commit() ? success() : Status::failure(t.error());
 }
 
 namespace {
@@ -95,53 +73,22 @@ bool processAlive(qint64 pid)
 Status ProjectStore::recordEpoch(qint64 runId, const EpochRecord &e, const EpochCheckpoint &c, int bestEpoch,
                                  double bestMetric, double runSeconds)
 {
-    QSqlDatabase db = d->db();
-    if (!db.transaction())
-        return Status::failure(db.lastError().text());
-    QSqlQuery q(db);
-    QString error;
-    q.prepare(QStringLiteral("INSERT OR REPLACE INTO epochs (run_id, epoch, train_loss, train_acc, val_loss, "
-                             "val_acc, seconds, train_f1, val_f1, learning_rate, batch_losses, batch_lrs, "
-                             "train_mae, val_mae, train_r2, val_r2) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
-    for (const QVariant &v : {QVariant(runId), QVariant(e.epoch), QVariant(e.trainLoss), QVariant(e.trainAccuracy),
-                              QVariant(e.valLoss), QVariant(e.valAccuracy), QVariant(e.seconds), QVariant(e.trainF1),
-                              QVariant(e.valF1), QVariant(e.learningRate), QVariant(floatBlob(e.batchLosses)),
-                              QVariant(floatBlob(e.batchLearningRates)), QVariant(e.trainMae),
-                              QVariant(e.valMae), QVariant(e.trainR2), QVariant(e.valR2)})
-        q.addBindValue(v);
-    bool ok = d->exec(q, &error);
-    if (ok) {
-        q.prepare(QStringLiteral("INSERT OR REPLACE INTO checkpoints (run_id, epoch, weights, optimizer, "
-                                 "trainer_state) VALUES (?,?,?,?,?)"));
-        q.addBindValue(runId);
-        q.addBindValue(c.epoch);
-        q.addBindValue(c.weights);
-        q.addBindValue(c.optimizerState);
-        q.addBindValue(c.trainerState);
-        ok = d->exec(q, &error);
-    }
-    if (ok) {
-        q.prepare(QStringLiteral("DELETE FROM checkpoints WHERE run_id = ? AND epoch <> ? AND epoch <> ?"));
-        q.addBindValue(runId);
-        q.addBindValue(c.epoch);
-        q.addBindValue(bestEpoch);
-        ok = d->exec(q, &error);
-    }
-    if (ok) {
-        q.prepare(QStringLiteral("UPDATE runs SET best_epoch = ?, best_metric = ?, seconds = ? WHERE id = ?"));
-        q.addBindValue(bestEpoch);
-        q.addBindValue(bestMetric);
-        q.addBindValue(runSeconds);
-        q.addBindValue(runId);
-        ok = d->exec(q, &error);
-    }
-    if (!ok) {
-        db.rollback();
-        return Status::failure(error);
-    }
-    if (!db.commit())
-        return Status::failure(db.lastError().text());
-    return success();
+    Transaction t(d->db(), d->path);
+    t.exec(QStringLiteral("INSERT OR REPLACE INTO epochs (run_id, epoch, train_loss, train_acc, val_loss, val_acc, "
+                          "seconds, train_f1, val_f1, learning_rate, batch_losses, batch_lrs, train_mae, val_mae, "
+                          "train_r2, val_r2) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+           {runId, e.epoch, e.trainLoss, e.trainAccuracy, e.valLoss, e.valAccuracy, e.seconds, e.trainF1, e.valF1,
+            e.learningRate, floatBlob(e.batchLosses), floatBlob(e.batchLearningRates), e.trainMae, e.valMae,
+            e.trainR2, e.valR2});
+    t.exec(QStringLiteral("INSERT OR REPLACE INTO checkpoints (run_id, epoch, weights, optimizer, trainer_state) "
+                          "VALUES (?,?,?,?,?)"),
+           {runId, c.epoch, c.weights, c.optimizerState, c.trainerState});
+    // only the last and the best checkpoints are kept
+    t.exec(QStringLiteral("DELETE FROM checkpoints WHERE run_id = ? AND epoch <> ? AND epoch <> ?"),
+           {runId, c.epoch, bestEpoch});
+    t.exec(QStringLiteral("UPDATE runs SET best_epoch = ?, best_metric = ?, seconds = ? WHERE id = ?"),
+           {bestEpoch, bestMetric, runSeconds, runId});
+    return t.commit() ? success() : Status::failure(t.error());
 }
 
 Status ProjectStore::setRunStatus(qint64 runId, const QString &status, const QString &message)
