@@ -1,15 +1,15 @@
 // Drives the workbench window offscreen on a real demo project: tree, training with live
 // curves, evaluation, export, and a broken project file.
-#include "architecturedock.h"
-#include "datadock.h"
-#include "evaluationdock.h"
-#include "exportdock.h"
-#include "exporttargetreport.h"
+#include "architecture/architecturedock.h"
+#include "data/datadock.h"
+#include "evaluation/evaluationdock.h"
+#include "export/exportdock.h"
+#include "export/exporttargetreport.h"
 #include "mainwindow.h"
 #include "projectcontext.h"
 #include "projectdock.h"
 #include "startpage.h"
-#include "trainingdock.h"
+#include "training/trainingdock.h"
 
 #include "data/importer.h"
 #include "pipeline/demopipeline.h"

@@ -2,10 +2,10 @@
 // Enabled checkbox persisting the choice for the next start.
 #include "pluginsdialog.h"
 
-#include "grapheditor/graphdocument.h"
-#include "grapheditor/grapheditor.h"
-#include "grapheditor/graphscene.h"
-#include "grapheditor/nodeitem.h"
+#include "architecture/graphdocument.h"
+#include "architecture/grapheditor.h"
+#include "architecture/graphscene.h"
+#include "architecture/nodeitem.h"
 
 #include "plugin/pluginmanager.h"
 #include "widgetlookup.h"

@@ -5,7 +5,7 @@
 #include "graph/templates.h"
 #include "project/projectstore.h"
 #include "projectcontext.h"
-#include "trainingcharts.h"
+#include "training/trainingcharts.h"
 
 #include <QButtonGroup>
 #include <QCheckBox>

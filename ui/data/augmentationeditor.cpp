@@ -1,6 +1,6 @@
 #include "data/augmentationeditor.h"
 
-#include "datadock.h"
+#include "data/datadock.h"
 #include "projectcontext.h"
 
 #include "project/projectstore.h"

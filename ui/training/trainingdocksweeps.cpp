@@ -1,12 +1,12 @@
 // The Training dock's sweeps: start one from the Sweep tab, resume a stopped one from the Sweeps
 // tab; trials run one after another on the dock's worker with its progress, curves and stop.
-#include "trainingdock.h"
+#include "training/trainingdock.h"
 
 #include "projectcontext.h"
 #include "training/hyperparameterform.h"
 #include "training/sweepform.h"
 #include "training/sweepresults.h"
-#include "trainingcharts.h"
+#include "training/trainingcharts.h"
 
 #include "project/projectstore.h"
 
