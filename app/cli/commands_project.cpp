@@ -267,6 +267,10 @@ int cmdImport(const QStringList &args)
 int cmdInfo(const QStringList &args)
 {
     Parsed p;
+    const QCommandLineOption check(QStringLiteral("check"),
+                                   QStringLiteral("Also run SQLite's full integrity check (reads every page); exit 1 "
+                                                  "when it finds a problem."));
+    p.parser.addOption(check);
     if (int rc = parse(p, QStringLiteral("info"), QStringLiteral("List what a project holds."), args,
                        {QStringLiteral("PROJECT")});
         rc >= 0)
@@ -275,6 +279,13 @@ int cmdInfo(const QStringList &args)
     if (!opened)
         return fail(opened.error());
     ProjectStore &s = *opened.value();
+    QString integrity;
+    if (p.parser.isSet(check)) {
+        auto checked = s.integrityCheck();
+        if (!checked)
+            return fail(checked.error());
+        integrity = checked.value();
+    }
     auto datasets = s.datasets();
     auto archs = s.architectures();
     auto runs = s.runs();
@@ -311,13 +322,21 @@ int cmdInfo(const QStringList &args)
     for (const ExportInfo &x : exports.value())
         jx.append(QJsonObject{{"id", x.id}, {"model_version_id", x.modelVersionId}, {"format", x.format},
                               {"path", x.path}, {"sha256", x.sha256}, {"passed", exportRecordPassed(x.verificationJson)}});
-    const QJsonObject all{{"project", s.path()}, {"schema_version", s.schemaVersion()}, {"datasets", jd},
-                          {"architectures", ja}, {"runs", jr}, {"model_versions", jv}, {"evaluations", je},
-                          {"exports", jx}};
+    QJsonObject all{{"project", s.path()}, {"schema_version", s.schemaVersion()}, {"read_only", s.isReadOnly()},
+                    {"datasets", jd}, {"architectures", ja}, {"runs", jr}, {"model_versions", jv},
+                    {"evaluations", je}, {"exports", jx}};
+    if (s.isReadOnly())
+        all.insert(QStringLiteral("read_only_reason"), s.readOnlyReason());
+    if (!integrity.isEmpty())
+        all.insert(QStringLiteral("integrity"), integrity);
     if (p.parser.isSet(p.json)) {
         printJson(all);
     } else {
         out() << s.path() << " (schema " << s.schemaVersion() << ")\n";
+        if (s.isReadOnly())
+            out() << "read-only: " << s.readOnlyReason() << "\n";
+        if (!integrity.isEmpty())
+            out() << "integrity: " << integrity << "\n";
         for (const char *key : {"datasets", "architectures", "runs", "model_versions", "evaluations", "exports"}) {
             out() << key << ":\n";
             for (const QJsonValue &v : all.value(QLatin1String(key)).toArray())
@@ -325,6 +344,8 @@ int cmdInfo(const QStringList &args)
         }
         out() << Qt::flush;
     }
+    if (!integrity.isEmpty() && integrity != QLatin1String("ok"))
+        return fail(QStringLiteral("project '%1' is damaged: %2").arg(s.path(), integrity));
     return Ok;
 }
 

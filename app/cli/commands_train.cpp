@@ -358,6 +358,8 @@ int cmdRuns(const QStringList &args)
                                     {"seconds", r.seconds},
                                     {"message", r.message},
                                     {"sweep_id", r.sweepId},
+                                    {"model_version_id", r.modelVersionId},
+                                    {"owner_pid", r.ownerPid},
                                     {"created", r.created.toString(Qt::ISODate)},
                                     {"config", configJson}});
             continue;
@@ -382,17 +384,6 @@ int cmdRuns(const QStringList &args)
 
 namespace {
 
-// Stored status, except that a sweep left "running" whose trials are not running any more was
-// interrupted (its process is gone).
-QString sweepStatus(const SweepInfo &info, const SweepOutcome &outcome)
-{
-    if (info.status != QLatin1String("running"))
-        return info.status;
-    for (const SweepTrial &t : outcome.trials)
-        if (t.status == QLatin1String("running"))
-            return info.status;
-    return QStringLiteral("interrupted");
-}
 
 QJsonArray trialsJson(const SweepOutcome &outcome)
 {
@@ -452,7 +443,7 @@ int listSweeps(const QString &project, bool json)
             if (t.runId == outcome->bestRunId)
                 best = t.bestMetric;
         }
-        const QString status = sweepStatus(info, outcome.value());
+        const QString status = info.status;
         list.append(QJsonObject{{"id", info.id},
                                 {"name", info.name},
                                 {"status", status},
@@ -552,7 +543,7 @@ int cmdSweep(const QStringList &args)
             return fail(sweeps.error());
         for (const SweepInfo &info : sweeps.value())
             if (info.id == id)
-                status = sweepStatus(info, outcome.value());
+                status = info.status;
     }
     if (json) {
         QJsonObject o{{"sweep_id", outcome->sweepId},

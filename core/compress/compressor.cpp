@@ -11,6 +11,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QJsonDocument>
 
 namespace lepton {
 
@@ -30,7 +31,9 @@ Result<qint64> trainDerived(const QString &projectPath, qint64 datasetId, qint64
     config.epochs = epochs;
     if (config.warmupEpochs >= epochs)
         config.warmupEpochs = 0;
-    auto trained = trainDerivedModel(projectPath, datasetId, architectureId, config, derived, observer.training, cancel);
+    DerivedTraining inJob = derived;
+    inJob.pendingJobId = outcome.jobId;
+    auto trained = trainDerivedModel(projectPath, datasetId, architectureId, config, inJob, observer.training, cancel);
     if (!trained)
         return Result<qint64>::failure(trained.error());
     outcome.trainingEpochs += trained->epochs;
@@ -45,9 +48,10 @@ Result<qint64> trainDerived(const QString &projectPath, qint64 datasetId, qint64
 }
 
 Result<qint64> storeVersion(ProjectStore &store, const LoadedModel &source, qint64 architectureId,
-                            GraphModuleImpl &module, const QString &name)
+                            GraphModuleImpl &module, const QString &name, const CompressionOutcome &outcome)
 {
     ModelVersionInfo mv;
+    mv.pendingJobId = outcome.jobId;
     mv.parentId = source.version.id;
     mv.architectureId = architectureId;
     mv.datasetId = source.version.datasetId;
@@ -93,7 +97,8 @@ Status pruneStructured(const QString &projectPath, const LoadedModel &source, co
     if (!arch)
         return Status::failure(arch.error());
     auto pruned = storeVersion(*store.value(), source, arch.value(), *shrunk.value(),
-                               QStringLiteral("v%1 pruned: %2 of channels (%3)").arg(source.version.id).arg(percent(s.sparsity), s.ranking));
+                               QStringLiteral("v%1 pruned: %2 of channels (%3)").arg(source.version.id).arg(percent(s.sparsity), s.ranking),
+                               outcome);
     if (!pruned)
         return Status::failure(pruned.error());
     outcome.createdVersions.append(pruned.value());
@@ -130,7 +135,8 @@ Status pruneUnstructured(const QString &projectPath, const LoadedModel &source, 
                                    QStringLiteral("v%1 sparse: %2 of weights zero (%3)")
                                        .arg(source.version.id)
                                        .arg(percent(count.sparsity()),
-                                            s.globalThreshold ? QStringLiteral("global") : QStringLiteral("per layer")));
+                                            s.globalThreshold ? QStringLiteral("global") : QStringLiteral("per layer")),
+                                   outcome);
         if (!pruned)
             return Status::failure(pruned.error());
         outcome.createdVersions.append(pruned.value());
@@ -305,10 +311,36 @@ Result<CompressionOutcome> compressModel(const QString &projectPath, qint64 mode
                                          "and keeps classification accuracy, so it takes classification models only")
                               .arg(modelVersionId)
                               .arg(source.dataset.name));
+    // Every version this makes stays hidden until it is measured and evaluated and the job publishes
+    // it; a process killed half-way leaves nothing visible, and the next job abandons its leftovers.
+    std::unique_ptr<WorkClaim> claim;
+    std::shared_ptr<ProjectStore> jobStore;
+    {
+        auto store = ProjectStore::open(projectPath);
+        if (!store)
+            return R::failure(store.error());
+        jobStore = store.value();
+        jobStore->setWriteWait(WriteWait::Background);
+        auto job = jobStore->beginJob(QStringLiteral("compress"), modelVersionId, settings.describe(), &claim);
+        if (!job)
+            return R::failure(job.error());
+        outcome.jobId = job.value();
+    }
+    // Ends the job: on success publishes everything it made, on failure only `keep`.
+    auto endJob = [&](const QString &failure, const QVector<qint64> &keep) -> R {
+        if (failure.isEmpty()) {
+            if (auto st = jobStore->endJob(outcome.jobId, QStringLiteral("finished"), QString()); !st)
+                return R::failure(st.error());
+            return outcome;
+        }
+        (void)jobStore->endJob(outcome.jobId, outcome.cancelled ? QStringLiteral("cancelled") : QStringLiteral("failed"),
+                               failure, keep);
+        return R::failure(failure);
+    };
     report(observer.progress, 0, 1, QStringLiteral("measuring the original"));
     auto before = measureModelVersion(projectPath, modelVersionId, {}, cancel);
     if (!before)
-        return R::failure(before.error());
+        return endJob(before.error(), {});
     outcome.before = before.value();
     Status done = success();
     try {
@@ -333,14 +365,15 @@ Result<CompressionOutcome> compressModel(const QString &projectPath, qint64 mode
         report(observer.progress, 0, 1, QStringLiteral("measuring the fp32 result before int8"));
         auto middle = measureModelVersion(projectPath, outcome.modelVersionId, {}, cancel);
         if (!middle)
-            return R::failure(middle.error());
+            return endJob(middle.error(), {});
         outcome.intermediate = middle.value();
         auto store = ProjectStore::open(projectPath);
         if (!store)
-            return R::failure(store.error());
+            return endJob(store.error(), {});
         auto loaded = loadModelVersion(*store.value(), outcome.modelVersionId);
         if (!loaded)
-            return R::failure(loaded.error());
+            return endJob(loaded.error(), {});
+        const QVector<qint64> fp32Versions = outcome.createdVersions;
         const QJsonObject first = outcome.details;
         try {
             done = quantizeModel(projectPath, loaded.value(), settings, observer, cancel, outcome);
@@ -352,17 +385,18 @@ Result<CompressionOutcome> compressModel(const QString &projectPath, qint64 mode
             outcome.details = first;
             outcome.details.insert(QStringLiteral("int8"), int8);
         } else {
-            done = Status::failure(QStringLiteral("%1 (the fp32 result, model version %2, is kept)")
-                                       .arg(done.error())
-                                       .arg(loaded->version.id));
+            return endJob(QStringLiteral("%1 (the fp32 result, model version %2, is kept)")
+                              .arg(done.error())
+                              .arg(loaded->version.id),
+                          fp32Versions);
         }
     }
     if (!done)
-        return R::failure(done.error());
+        return endJob(done.error(), {});
     report(observer.progress, 0, 1, QStringLiteral("measuring the result"));
     auto after = measureModelVersion(projectPath, outcome.modelVersionId, {}, cancel);
     if (!after)
-        return R::failure(after.error());
+        return endJob(after.error(), {});
     outcome.after = after.value();
     // Time both again, alternating, and keep each one's best median: the first model timed in a
     // process was measured here up to 30x slower at batch 1 than the same model a minute later.
@@ -371,14 +405,14 @@ Result<CompressionOutcome> compressModel(const QString &projectPath, qint64 mode
         for (ModelMeasurement *m : {&outcome.before, &outcome.after}) {
             auto again = measureModelVersion(projectPath, m->modelVersionId, {}, cancel, false);
             if (!again)
-                return R::failure(again.error());
+                return endJob(again.error(), {});
             m->latencyMs = std::min(m->latencyMs, again->latencyMs);
             m->throughput = std::max(m->throughput, again->throughput);
         }
     }
     outcome.notes << slowerNotes(outcome.before, outcome.after);
     report(observer.progress, 1, 1, QStringLiteral("done"));
-    return outcome;
+    return endJob(QString(), {});
 }
 
 } // namespace lepton

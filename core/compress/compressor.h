@@ -75,6 +75,9 @@ struct CompressionOutcome
     QStringList notes;                   // plain statements about the result ("int8 is slower here: ...")
     QJsonObject details;                 // method specific: channels per layer, quantized layers, ...
     bool cancelled = false;
+    // The compression job (ProjectStore::beginJob) the versions belong to: none of them is visible
+    // in the project before the job publishes them, measured and evaluated, at its end.
+    qint64 jobId = 0;
     QJsonObject toJson() const;
 };
 

@@ -4,6 +4,7 @@
 #include "data/internal/samplevalues.h"
 #include "data/internal/tensors.h"
 #include "deploy/internal/builtinexports.h"
+#include "deploy/internal/publication.h"
 #include "deploy/internal/tarball.h"
 #include "deploy/internal/verification.h"
 #include "deploy/onnxexport.h"
@@ -85,8 +86,14 @@ namespace Internal {
 namespace {
 Result<PackageOutcome> fillPackage(const QString &projectPath, qint64 modelVersionId, const QDir &dir, int opset,
                                    const ExportSettings &settings, const ProgressFn &progress,
-                                   const CancelToken &cancel, PackageOutcome &out);
+                                   const CancelToken &cancel, PackageOutcome &out, QVector<ExportInfo> &records);
+
+// A path inside the work folder, moved to where it is after the work folder became the package.
+QString published(const QString &path, const QString &work, const QString &folder)
+{
+    return path.startsWith(work + QLatin1Char('/')) ? folder + path.mid(work.size()) : path;
 }
+} // namespace
 
 Result<PackageOutcome> writePackage(const QString &projectPath, qint64 modelVersionId, const QString &outDir, int opset,
                                     const ExportSettings &settings, const ProgressFn &progress,
@@ -97,21 +104,80 @@ Result<PackageOutcome> writePackage(const QString &projectPath, qint64 modelVers
     timer.start();
     PackageOutcome out;
     out.onnxOpset = opset;
-    const QDir dir(outDir);
-    out.folder = dir.absolutePath();
-    if (dir.exists() && !dir.isEmpty())
-        return R::failure(QStringLiteral("package folder '%1' exists and is not empty").arg(out.folder));
-    if (!QDir().mkpath(out.folder + QStringLiteral("/samples")))
-        return R::failure(QStringLiteral("cannot create '%1'").arg(out.folder));
-    // The folder was absent or empty: whatever goes wrong, remove it rather than hand out half a package.
-    auto result = fillPackage(projectPath, modelVersionId, dir, opset, settings, progress, cancel, out);
-    if (!result || !result->passed) {
-        QDir(out.folder).removeRecursively();
-        if (!out.archive.isEmpty())
-            QFile::remove(out.archive);
+    const QString folder = QDir(outDir).absolutePath();
+    if (const QDir dir(folder); dir.exists() && !dir.isEmpty())
+        return R::failure(QStringLiteral("package folder '%1' exists and is not empty").arg(folder));
+    // Everything is written and verified in a hidden sibling; only a complete package is moved to
+    // `folder` (one rename), and only then recorded. A killed export leaves nothing at the destination.
+    removeStalePartials(folder);
+    const QString work = partialSibling(folder);
+    if (!QDir().mkpath(work + QStringLiteral("/samples")))
+        return R::failure(QStringLiteral("cannot create '%1'").arg(work));
+    out.folder = work;
+    QVector<ExportInfo> records;   // the verified files, recorded with the package
+    auto result = fillPackage(projectPath, modelVersionId, QDir(work), opset, settings, progress, cancel, out, records);
+    auto opened = ProjectStore::open(projectPath);
+    if (!opened) {
+        QDir(work).removeRecursively();
+        return R::failure(opened.error());
     }
-    if (result)
-        result->seconds = timer.elapsed() / 1000.0;
+    ProjectStore &store = *opened.value();
+    if (!result || !result->passed) {
+        QDir(work).removeRecursively();
+        // A file that failed its verification keeps its report in the project, as a lone export would.
+        QVector<ExportInfo> failed;
+        for (const ExportInfo &e : records)
+            if (e.sha256.isEmpty())
+                failed << e;
+        if (auto ids = failed.isEmpty() ? Result<QVector<qint64>>(QVector<qint64>{}) : store.addExports(failed); ids && result)
+            for (int i = 0; i < ids->size(); ++i)
+                (failed[i].format == QLatin1String("onnx") ? result->onnx : result->torchscript).exportId = ids->at(i);
+        if (result) {
+            result->folder = folder;
+            result->seconds = timer.elapsed() / 1000.0;
+        }
+        return result;
+    }
+    PackageOutcome &p = result.value();
+    // The archive first (renamed into place when complete), then the folder: the folder is what a
+    // re-run checks, so a kill between the two leaves an archive that the re-run replaces.
+    report(progress, 5, 6, QStringLiteral("archive"));
+    p.archive = folder + QStringLiteral(".tar.gz");
+    if (auto st = writeTarGz(work, p.archive, QFileInfo(folder).fileName()); !st) {
+        QDir(work).removeRecursively();
+        return R::failure(st.error());
+    }
+    if (auto st = publishPartial(work, folder); !st) {
+        QDir(work).removeRecursively();
+        QFile::remove(p.archive);
+        return R::failure(st.error());
+    }
+    p.folder = folder;
+    for (ExportOutcome *o : {&p.torchscript, &p.onnx})
+        o->path = published(o->path, work, folder);
+    for (ExportInfo &e : records)
+        e.path = published(e.path, work, folder);
+    report(progress, 6, 6, QStringLiteral("archive"));
+    ExportInfo info;
+    info.modelVersionId = modelVersionId;
+    info.format = QStringLiteral("package");
+    info.path = p.archive;
+    info.sha256 = fileSha256(p.archive);
+    info.verificationJson = QString::fromUtf8(
+        QJsonDocument(QJsonObject{{"torchscript", p.torchscript.verification.toJson()},
+                                  {"onnx", p.onnx.verification.toJson()},
+                                  {"onnx_opset", opset},
+                                  {"passed", true}})
+            .toJson(QJsonDocument::Compact));
+    records << info;
+    auto ids = store.addExports(records);
+    if (!ids)
+        return R::failure(ids.error());
+    p.torchscript.exportId = ids->value(0);
+    p.onnx.exportId = ids->value(1);
+    p.exportId = ids->last();
+    p.sha256 = info.sha256;
+    p.seconds = timer.elapsed() / 1000.0;
     return result;
 }
 
@@ -119,7 +185,7 @@ namespace {
 
 Result<PackageOutcome> fillPackage(const QString &projectPath, qint64 modelVersionId, const QDir &dir, int opset,
                                    const ExportSettings &settings, const ProgressFn &progress,
-                                   const CancelToken &cancel, PackageOutcome &out)
+                                   const CancelToken &cancel, PackageOutcome &out, QVector<ExportInfo> &records)
 {
     using R = Result<PackageOutcome>;
     {
@@ -144,7 +210,7 @@ Result<PackageOutcome> fillPackage(const QString &projectPath, qint64 modelVersi
                                   .arg(dataset->targetName, dataset->name));
     }
     auto ts = writeTorchScriptFile(projectPath, modelVersionId, dir.filePath(QStringLiteral("model.pt")), settings,
-                                   progress, cancel);
+                                   progress, cancel, &records);
     if (!ts)
         return R::failure(ts.error());
     out.torchscript = ts.value();
@@ -153,7 +219,7 @@ Result<PackageOutcome> fillPackage(const QString &projectPath, qint64 modelVersi
         return out;
     }
     auto onnx = writeOnnxFile(projectPath, modelVersionId, dir.filePath(QStringLiteral("model.onnx")), opset, settings,
-                              progress, cancel);
+                              progress, cancel, &records);
     if (!onnx)
         return R::failure(onnx.error());
     out.onnx = onnx.value();
@@ -272,27 +338,6 @@ Result<PackageOutcome> fillPackage(const QString &projectPath, qint64 modelVersi
         return R::failure(QStringLiteral("cannot write manifest.json"));
     out.files << QStringLiteral("manifest.json");
     out.files.sort();
-    report(progress, 5, 6, QStringLiteral("archive"));
-    out.archive = out.folder + QStringLiteral(".tar.gz");
-    if (auto st = writeTarGz(out.folder, out.archive); !st)
-        return R::failure(st.error());
-    report(progress, 6, 6, QStringLiteral("archive"));
-    ExportInfo info;
-    info.modelVersionId = modelVersionId;
-    info.format = QStringLiteral("package");
-    info.path = out.archive;
-    info.sha256 = fileSha256(out.archive);
-    info.verificationJson = QString::fromUtf8(
-        QJsonDocument(QJsonObject{{"torchscript", out.torchscript.verification.toJson()},
-                                  {"onnx", out.onnx.verification.toJson()},
-                                  {"onnx_opset", opset},
-                                  {"passed", true}})
-            .toJson(QJsonDocument::Compact));
-    auto id = store.addExport(info);
-    if (!id)
-        return R::failure(id.error());
-    out.exportId = id.value();
-    out.sha256 = info.sha256;
     out.passed = true;
     return out;
 }

@@ -132,7 +132,7 @@ public:
         r.sha256 = p->sha256;
         r.files = p->files;
         for (const ExportOutcome &o : {p->torchscript, p->onnx})
-            if (o.exportId != 0)
+            if (o.verification.samples > 0)   // verified (a failed package records only what failed)
                 r.verified << o;
         r.seconds = p->seconds;
         return r;

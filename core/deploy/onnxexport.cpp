@@ -53,7 +53,7 @@ namespace Internal {
 
 Result<ExportOutcome> writeOnnxFile(const QString &projectPath, qint64 modelVersionId, const QString &outPath, int opset,
                                     const ExportSettings &settings, const ProgressFn &progress,
-                                    const CancelToken &cancel)
+                                    const CancelToken &cancel, QVector<ExportInfo> *deferred)
 {
     if (opset < OnnxMinOpset || opset > OnnxMaxOpset)
         return Result<ExportOutcome>::failure(
@@ -63,6 +63,7 @@ Result<ExportOutcome> writeOnnxFile(const QString &projectPath, qint64 modelVers
                 .arg(OnnxMinOpset)
                 .arg(OnnxMaxOpset));
     FileExportSteps steps;
+    steps.deferredRecords = deferred;
     steps.format = QStringLiteral("onnx");
     steps.title = QStringLiteral("ONNX");
     steps.runtime = QStringLiteral("OpenCV DNN %1 readNetFromONNX").arg(QLatin1String(CV_VERSION));

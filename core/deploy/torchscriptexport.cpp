@@ -78,9 +78,10 @@ Result<bool> int8ExportSteps(const QString &projectPath, qint64 modelVersionId, 
 
 Result<ExportOutcome> writeTorchScriptFile(const QString &projectPath, qint64 modelVersionId, const QString &outPath,
                                            const ExportSettings &settings, const ProgressFn &progress,
-                                           const CancelToken &cancel)
+                                           const CancelToken &cancel, QVector<ExportInfo> *deferred)
 {
     FileExportSteps steps;
+    steps.deferredRecords = deferred;
     steps.format = QStringLiteral("torchscript");
     steps.title = QStringLiteral("TorchScript");
     steps.runtime = QStringLiteral("LibTorch %1 torch::jit::load").arg(QLatin1String(TORCH_VERSION));

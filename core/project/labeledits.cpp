@@ -1,20 +1,15 @@
 // Label edits of a dataset: rename and merge classes, relabel and remove samples, copy a dataset;
-// each in one transaction and returning what the matching restore needs to undo it.
-#include "project/projectstore.h"
-
+// each in one write transaction (its checks included) and returning what the matching restore
+// needs to undo it.
+#include "project/internal/rows.h"
 #include "project/internal/transaction.h"
 
-#include <QDir>
 #include <algorithm>
-#include <QSqlDatabase>
-#include <QSqlError>
-#include <QSqlQuery>
-#include <QVariant>
 
 namespace lepton {
 namespace {
 
-using Internal::Transaction;
+using namespace Internal;
 
 // Shifts class indices (and sample labels) >= `first` by `delta` (+1 or −1), avoiding transient
 // duplicates of the (dataset_id, idx) key by going through negative values.
@@ -35,14 +30,19 @@ QVector<qint64> distinct(QVector<qint64> ids)
     return ids;
 }
 
-// The dataset, when its samples and classes may change now; else why not.
-Result<DatasetInfo> editableDataset(const ProjectStore &store, qint64 datasetId)
+// The dataset an edit changes, read inside the edit's write transaction `t` (so nothing can start
+// using it before the edit commits); with `editable`, refused while runs, model versions or
+// evaluations use it.
+Result<DatasetInfo> datasetForEdit(const ProjectStore &store, const Transaction &t, qint64 datasetId, bool editable)
 {
+    if (!t.ok())
+        return Result<DatasetInfo>::failure(t.error());
     auto ds = store.dataset(datasetId);
     if (!ds)
         return ds;
-    if (auto editable = store.checkEditable(datasetId); !editable)
-        return Result<DatasetInfo>::failure(editable.error());
+    if (editable)
+        if (auto st = store.checkEditable(datasetId); !st)
+            return Result<DatasetInfo>::failure(st.error());
     return ds;
 }
 
@@ -77,7 +77,6 @@ Result<QString> ProjectStore::datasetInUse(qint64 datasetId) const
     auto ds = dataset(datasetId);
     if (!ds)
         return Result<QString>::failure(ds.error());
-    QSqlQuery q(database());
     QStringList users;
     const struct { const char *sql; const char *what; } checks[] = {
         {"SELECT COUNT(*) FROM runs WHERE dataset_id = ?", "training run(s)"},
@@ -85,10 +84,9 @@ Result<QString> ProjectStore::datasetInUse(qint64 datasetId) const
         {"SELECT COUNT(*) FROM evaluations WHERE dataset_id = ?", "evaluation(s)"},
     };
     for (const auto &check : checks) {
-        q.prepare(QString::fromLatin1(check.sql));
-        q.addBindValue(datasetId);
-        if (!q.exec() || !q.next())
-            return Result<QString>::failure(q.lastError().text());
+        Statement q(*d, QString::fromLatin1(check.sql), {datasetId});
+        if (!q.next())
+            return Result<QString>::failure(q.error());
         if (const qint64 n = q.value(0).toLongLong(); n > 0)
             users << QStringLiteral("%1 %2").arg(n).arg(QLatin1String(check.what));
     }
@@ -104,7 +102,8 @@ Result<QString> ProjectStore::datasetInUse(qint64 datasetId) const
 Result<QString> ProjectStore::renameClass(qint64 datasetId, int classIndex, const QString &newName)
 {
     using R = Result<QString>;
-    auto ds = dataset(datasetId);
+    Transaction t(*d);
+    auto ds = datasetForEdit(*this, t, datasetId, false);
     if (!ds)
         return R::failure(ds.error());
     const QString name = newName.trimmed();
@@ -114,7 +113,6 @@ Result<QString> ProjectStore::renameClass(qint64 datasetId, int classIndex, cons
         return R::failure(QStringLiteral("a class name cannot be empty"));
     if (const int other = ds->classes.indexOf(name); other >= 0 && other != classIndex)
         return R::failure(QStringLiteral("dataset '%1' already has a class '%2' (merge the classes instead)").arg(ds->name, name));
-    Transaction t(database(), path());
     t.exec(QStringLiteral("UPDATE classes SET name = ? WHERE dataset_id = ? AND idx = ?"), {name, datasetId, classIndex});
     if (!t.commit())
         return R::failure(t.error());
@@ -124,7 +122,8 @@ Result<QString> ProjectStore::renameClass(qint64 datasetId, int classIndex, cons
 Result<ClassMerge> ProjectStore::mergeClass(qint64 datasetId, int from, int into)
 {
     using R = Result<ClassMerge>;
-    auto ds = dataset(datasetId);
+    Transaction t(*d);
+    auto ds = datasetForEdit(*this, t, datasetId, false);
     if (!ds)
         return R::failure(ds.error());
     const int k = int(ds->classes.size());
@@ -140,7 +139,6 @@ Result<ClassMerge> ProjectStore::mergeClass(qint64 datasetId, int from, int into
     merge.fromIndex = from;
     merge.intoIndex = into;
     merge.fromName = ds->classes[from];
-    Transaction t(database(), path());
     if (t.exec(QStringLiteral("SELECT id FROM samples WHERE dataset_id = ? AND label = ? ORDER BY id"), {datasetId, from}))
         while (t.query().next())
             merge.sampleIds << t.query().value(0).toLongLong();
@@ -155,27 +153,26 @@ Result<ClassMerge> ProjectStore::mergeClass(qint64 datasetId, int from, int into
 
 Status ProjectStore::undoMergeClass(qint64 datasetId, const ClassMerge &merge)
 {
-    if (auto editable = checkEditable(datasetId); !editable)
-        return editable;
-    Transaction t(database(), path());
+    Transaction t(*d);
+    if (auto ds = datasetForEdit(*this, t, datasetId, true); !ds)
+        return Status::failure(ds.error());
     shiftClasses(t, datasetId, merge.fromIndex, +1);
     t.exec(QStringLiteral("INSERT INTO classes (dataset_id, idx, name) VALUES (?, ?, ?)"),
            {datasetId, merge.fromIndex, merge.fromName});
     if (!merge.sampleIds.isEmpty())
         t.exec(QStringLiteral("UPDATE samples SET label = ? WHERE dataset_id = ? AND id IN (%1)").arg(idList(merge.sampleIds)),
                {merge.fromIndex, datasetId});
-    if (!t.commit())
-        return Status::failure(t.error());
-    return success();
+    return t.status();
 }
 
 Result<QVector<SampleRecord>> ProjectStore::relabelSamples(qint64 datasetId, const QVector<qint64> &givenIds, int label)
 {
     using R = Result<QVector<SampleRecord>>;
+    Transaction t(*d);
     const QVector<qint64> sampleIds = distinct(givenIds);
     if (sampleIds.isEmpty())
         return R::failure(QStringLiteral("no samples given"));
-    auto ds = dataset(datasetId);
+    auto ds = datasetForEdit(*this, t, datasetId, false);
     if (!ds)
         return R::failure(ds.error());
     if (ds->isRegression())
@@ -185,7 +182,6 @@ Result<QVector<SampleRecord>> ProjectStore::relabelSamples(qint64 datasetId, con
     if (auto editable = checkEditable(datasetId); !editable)
         return R::failure(editable.error());
     QVector<SampleRecord> before;
-    Transaction t(database(), path());
     if (t.exec(QStringLiteral("SELECT id, label FROM samples WHERE dataset_id = ? AND id IN (%1) ORDER BY id").arg(idList(sampleIds)),
                {datasetId}))
         while (t.query().next()) {
@@ -205,32 +201,30 @@ Result<QVector<SampleRecord>> ProjectStore::relabelSamples(qint64 datasetId, con
 
 Status ProjectStore::restoreLabels(qint64 datasetId, const QVector<SampleRecord> &samples)
 {
-    if (auto editable = checkEditable(datasetId); !editable)
-        return editable;
-    Transaction t(database(), path());
+    Transaction t(*d);
+    if (auto ds = datasetForEdit(*this, t, datasetId, true); !ds)
+        return Status::failure(ds.error());
     for (const SampleRecord &s : samples)
         t.exec(QStringLiteral("UPDATE samples SET label = ? WHERE dataset_id = ? AND id = ?"), {s.label, datasetId, s.id});
-    if (!t.commit())
-        return Status::failure(t.error());
-    return success();
+    return t.status();
 }
 
 Result<QVector<SampleRecord>> ProjectStore::removeSamples(qint64 datasetId, const QVector<qint64> &givenIds)
 {
     using R = Result<QVector<SampleRecord>>;
+    Transaction t(*d);
     const QVector<qint64> sampleIds = distinct(givenIds);
     if (sampleIds.isEmpty())
         return R::failure(QStringLiteral("no samples given"));
-    auto ds = editableDataset(*this, datasetId);
+    auto ds = datasetForEdit(*this, t, datasetId, true);
     if (!ds)
         return R::failure(ds.error());
     QVector<SampleRecord> removed;
-    Transaction t(database(), path());
-    if (t.exec(QStringLiteral("SELECT %1 FROM samples WHERE dataset_id = ? AND id IN (%2) ORDER BY id")
-                   .arg(Internal::sampleColumns(true), idList(sampleIds)),
+    if (t.exec(selectSql<SampleRecord>(QStringLiteral("WHERE dataset_id = ? AND id IN (%1) ORDER BY id").arg(idList(sampleIds)),
+                                       Row<SampleRecord>::selectWithPixels),
                {datasetId}))
         while (t.query().next())
-            removed << Internal::readSample(t.query(), true);
+            removed << Row<SampleRecord>::read(t.query(), true);
     if (t.ok() && removed.size() != sampleIds.size())
         return R::failure(missingSamples(removed.size(), sampleIds.size(), ds->name));
     if (t.ok() && removed.size() == ds->sampleCount())
@@ -243,30 +237,25 @@ Result<QVector<SampleRecord>> ProjectStore::removeSamples(qint64 datasetId, cons
 
 Status ProjectStore::restoreSamples(qint64 datasetId, const QVector<SampleRecord> &samples)
 {
-    if (auto editable = checkEditable(datasetId); !editable)
-        return editable;
-    auto ds = dataset(datasetId);
+    Transaction t(*d);
+    auto ds = datasetForEdit(*this, t, datasetId, true);
     if (!ds)
         return Status::failure(ds.error());
-    Transaction t(database(), path());
     for (const SampleRecord &s : samples)
-        t.exec(QStringLiteral("INSERT INTO samples (id, dataset_id, path, label, split, hash, pixels, target, file_size, "
-                              "file_mtime) VALUES (?,?,?,?,?,?,?,?,?,?)"),
-               {s.id, datasetId, s.path, s.label, int(s.split), QString::fromLatin1(s.hash), s.pixels,
-                ds->isRegression() ? QVariant(s.target) : QVariant(), Internal::fileStampValue(s.fileSize),
-                Internal::fileStampValue(s.fileMtime)});
-    if (!t.commit())
-        return Status::failure(t.error());
-    return success();
+        t.exec(insertSql<SampleRecord>().replace(QLatin1String("(dataset_id,"), QLatin1String("(id, dataset_id,"))
+                   .replace(QLatin1String("VALUES ("), QLatin1String("VALUES (?,")),
+               QVariantList{s.id} + Row<SampleRecord>::values(s, datasetId, ds->isRegression()));
+    return t.status();
 }
 
 Result<QVector<SampleRecord>> ProjectStore::setSplits(qint64 datasetId, const QVector<SampleRecord> &samples,
                                                       quint32 splitSeed)
 {
     using R = Result<QVector<SampleRecord>>;
+    Transaction t(*d);
     if (samples.isEmpty())
         return R::failure(QStringLiteral("no samples given"));
-    auto ds = editableDataset(*this, datasetId);
+    auto ds = datasetForEdit(*this, t, datasetId, true);
     if (!ds)
         return R::failure(ds.error());
     QVector<qint64> ids;
@@ -277,7 +266,6 @@ Result<QVector<SampleRecord>> ProjectStore::setSplits(qint64 datasetId, const QV
     }
     ids = distinct(ids);
     QVector<SampleRecord> before;
-    Transaction t(database(), path());
     if (t.exec(QStringLiteral("SELECT id, split FROM samples WHERE dataset_id = ? AND id IN (%1) ORDER BY id").arg(idList(ids)),
                {datasetId}))
         while (t.query().next()) {
@@ -299,16 +287,16 @@ Result<QVector<SampleRecord>> ProjectStore::setSplits(qint64 datasetId, const QV
 Result<qint64> ProjectStore::copyDataset(qint64 datasetId, const QString &name)
 {
     using R = Result<qint64>;
-    auto ds = dataset(datasetId);
+    Transaction t(*d);
+    auto ds = datasetForEdit(*this, t, datasetId, false);
     if (!ds)
         return R::failure(ds.error());
     const QString copyName = name.trimmed().isEmpty() ? QStringLiteral("%1 (copy)").arg(ds->name) : name.trimmed();
-    Transaction t(database(), path());
     t.exec(QStringLiteral("INSERT INTO datasets (name, source, kind, channels, height, width, split_seed, created, task, "
                           "target_name) SELECT ?, source, kind, channels, height, width, split_seed, "
                           "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), task, target_name FROM datasets WHERE id = ?"),
            {copyName, datasetId});
-    const qint64 id = t.ok() ? t.query().lastInsertId().toLongLong() : 0;
+    const qint64 id = t.insertedId();
     t.exec(QStringLiteral("INSERT INTO classes (dataset_id, idx, name) SELECT ?, idx, name FROM classes WHERE dataset_id = ?"),
            {id, datasetId});
     t.exec(QStringLiteral("INSERT INTO samples (dataset_id, path, label, split, hash, pixels, target, file_size, file_mtime) "
@@ -325,15 +313,13 @@ Result<qint64> ProjectStore::copyDataset(qint64 datasetId, const QString &name)
 
 Status ProjectStore::deleteDataset(qint64 datasetId)
 {
-    if (auto editable = checkEditable(datasetId); !editable)
-        return editable;
-    Transaction t(database(), path());
+    Transaction t(*d);
+    if (auto ds = datasetForEdit(*this, t, datasetId, true); !ds)
+        return Status::failure(ds.error());
     for (const char *table : {"samples", "classes", "augmentation_pipelines"})
         t.exec(QStringLiteral("DELETE FROM %1 WHERE dataset_id = ?").arg(QLatin1String(table)), {datasetId});
     t.exec(QStringLiteral("DELETE FROM datasets WHERE id = ?"), {datasetId});
-    if (!t.commit())
-        return Status::failure(t.error());
-    return success();
+    return t.status();
 }
 
 } // namespace lepton

@@ -1,23 +1,21 @@
+// Opening the project file (checks, read-only mode, migrations) and the records that are not runs,
+// labels or jobs: datasets, samples, architectures, model versions, evaluations, exports.
 #include "project/projectstore.h"
 
-#include "project/internal/storeprivate.h"
+#include "project/internal/rows.h"
 #include "project/internal/transaction.h"
-
 #include "project/schema.h"
 
 #include <QAtomicInteger>
-#include <QDir>
 #include <QFile>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QFileInfo>
-#include <QSqlDatabase>
-#include <QSqlError>
-#include <QSqlQuery>
-#include <QVariant>
-#include <QtEndian>
+#include <QMutex>
+#include <QSet>
+#include <QUrl>
 
-#include <cstring>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 namespace lepton {
 
@@ -45,22 +43,57 @@ bool parseSplit(const QString &name, Split *out)
     return true;
 }
 
+using namespace Internal;
+
 namespace {
 
-using Internal::fileStampValue;
-using Internal::now;
-using Internal::parseTime;
-
 QAtomicInteger<quint64> g_connectionCounter;
+
+// Paths whose integrity was checked by this process: the full check reads every page, so it runs
+// once per process, not for every worker's connection.
+QMutex g_checkedMutex;
+QSet<QString> g_checkedPaths;
+
+// Why the project cannot be written, from the file's and its folder's modes (root may write a
+// 0444 file, but a user who made it read-only meant it), access rights and the filesystem; empty
+// when it can. stat(), access() and statvfs() open no descriptor of the file.
+QString detectReadOnly(const QString &path)
+{
+    const QByteArray file = QFile::encodeName(path);
+    const QString folder = QFileInfo(path).absolutePath();
+    const QByteArray dir = QFile::encodeName(folder);
+    struct stat st {};
+    if (::stat(file.constData(), &st) == 0 && (st.st_mode & 0222) == 0)
+        return QStringLiteral("the file's mode is %1").arg(st.st_mode & 07777, 4, 8, QLatin1Char('0'));
+    if (::access(file.constData(), W_OK) != 0)
+        return QStringLiteral("this user may not write the file");
+    struct statvfs fs {};
+    if (::statvfs(dir.constData(), &fs) == 0 && (fs.f_flag & ST_RDONLY))
+        return QStringLiteral("its filesystem is mounted read-only");
+    if (::stat(dir.constData(), &st) == 0 && (st.st_mode & 0222) == 0)
+        return QStringLiteral("its folder '%1' has mode %2").arg(folder).arg(st.st_mode & 07777, 4, 8, QLatin1Char('0'));
+    if (::access(dir.constData(), W_OK) != 0)
+        return QStringLiteral("this user may not write in its folder '%1'").arg(folder);
+    return {};
+}
+
+QString sqliteUri(const QString &path, const char *query)
+{
+    return QStringLiteral("file:%1?%2")
+        .arg(QString::fromLatin1(QUrl::toPercentEncoding(QFileInfo(path).absoluteFilePath(), "/")),
+             QLatin1String(query));
+}
+
+bool isNotADatabase(const QSqlError &e)
+{
+    return e.nativeErrorCode() == QLatin1String("26") || e.text().contains(QLatin1String("not a database"));
+}
 
 } // namespace
 
 ProjectStore::ProjectStore(std::unique_ptr<Private> dd) : d(std::move(dd)) {}
 
-QSqlDatabase ProjectStore::database() const
-{
-    return d->db();
-}
+QSqlDatabase ProjectStore::database() const { return d->db(); }
 
 ProjectStore::~ProjectStore()
 {
@@ -84,22 +117,15 @@ Result<std::shared_ptr<ProjectStore>> ProjectStore::create(const QString &path)
 
 Result<std::shared_ptr<ProjectStore>> ProjectStore::open(const QString &path)
 {
-    QFileInfo info(path);
+    const QFileInfo info(path);   // stat only: no descriptor of the file is opened here
     if (!info.exists())
         return Result<std::shared_ptr<ProjectStore>>::failure(
             QStringLiteral("cannot open project '%1': no such file").arg(path));
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
+    if (info.size() < 100)   // shorter than SQLite's header: empty or not a database
         return Result<std::shared_ptr<ProjectStore>>::failure(
-            QStringLiteral("cannot open project '%1': %2").arg(path, f.errorString()));
-    const QByteArray header = f.read(100);
-    if (header.size() < 100 || !header.startsWith(QByteArray("SQLite format 3\0", 16)))
-        return Result<std::shared_ptr<ProjectStore>>::failure(
-            QStringLiteral("'%1' is not a Lepton project: it is not an SQLite database "
-                           "(%2 bytes, header does not match)")
-                .arg(path)
-                .arg(info.size()));
+            QStringLiteral("'%1' is not a Lepton project: it is not an SQLite database (%2 bytes)").arg(path).arg(info.size()));
     auto d = std::make_unique<Private>();
+    d->readOnlyReason = detectReadOnly(path);
     return openConnection(path, false, SchemaVersion, d);
 }
 
@@ -114,7 +140,8 @@ Status ProjectStore::createAtSchemaVersion(const QString &path, int version)
     return success();
 }
 
-// Opens the SQLite connection and checks it is a Lepton project; migrates older schemas.
+// Opens the SQLite connection and checks, through SQLite only, that it is a Lepton project;
+// migrates older schemas.
 Result<std::shared_ptr<ProjectStore>> ProjectStore::openConnection(const QString &path, bool creating,
                                                                     int targetVersion,
                                                                     std::unique_ptr<Private> &d)
@@ -131,32 +158,86 @@ Result<std::shared_ptr<ProjectStore>> ProjectStore::openConnection(const QString
         QSqlDatabase::removeDatabase(d->connectionName);
         return R::failure(message);
     };
+    const bool readOnly = !d->readOnlyReason.isEmpty();
+    const QString timeout = QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(busyTimeoutMs(d->wait));
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), d->connectionName);
-        db.setDatabaseName(path);
-        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
+        if (readOnly) {
+            db.setDatabaseName(sqliteUri(path, "mode=ro"));
+            db.setConnectOptions(timeout + QStringLiteral(";QSQLITE_OPEN_URI;QSQLITE_OPEN_READONLY"));
+        } else {
+            db.setDatabaseName(path);
+            db.setConnectOptions(timeout);
+        }
         if (!db.open())
             return fail(QStringLiteral("cannot open project '%1': %2").arg(path, db.lastError().text()));
         QSqlQuery q(db);
         if (!creating) {
-            // A truncated or damaged file fails here with SQLite's own words.
-            if (!q.exec(QStringLiteral("PRAGMA quick_check(1)")) || !q.next())
-                return fail(QStringLiteral("project '%1' cannot be read: %2")
-                                .arg(path, q.lastError().text()));
-            if (q.value(0).toString() != QLatin1String("ok"))
-                return fail(QStringLiteral("project '%1' is damaged: %2").arg(path, q.value(0).toString()));
-            if (!q.exec(QStringLiteral("PRAGMA application_id")) || !q.next())
-                return fail(QStringLiteral("project '%1' cannot be read: %2").arg(path, q.lastError().text()));
+            // The first read: a file that is not a database fails here with SQLite's words.
+            if (!q.exec(QStringLiteral("PRAGMA application_id")) || !q.next()) {
+                const QSqlError error = q.lastError();
+                q.finish();
+                if (isNotADatabase(error))
+                    return fail(QStringLiteral("'%1' is not a Lepton project: it is not an SQLite database "
+                                               "(%2 bytes, header does not match)")
+                                    .arg(path)
+                                    .arg(QFileInfo(path).size()));
+                // A WAL project in a folder nobody may write: SQLite cannot make its -shm. With no
+                // log to replay, the file alone is the whole project and can be read as immutable.
+                const QFileInfo wal(path + QStringLiteral("-wal"));
+                if (readOnly && (!wal.exists() || wal.size() == 0)) {
+                    db.close();
+                    db.setDatabaseName(sqliteUri(path, "immutable=1"));
+                    const bool reopened = db.open();
+                    q = QSqlQuery(db);
+                    if (reopened && q.exec(QStringLiteral("PRAGMA application_id")) && q.next()) {
+                        d->readOnlyReason += QStringLiteral("; opened as an immutable file");
+                    } else {
+                        return fail(QStringLiteral("project '%1' cannot be read: %2").arg(path, q.lastError().text()));
+                    }
+                } else if (readOnly) {
+                    return fail(QStringLiteral("project '%1' cannot be read (%2): its write-ahead log '%3' holds changes "
+                                               "that SQLite cannot apply without writing next to the file. Copy the "
+                                               "project with its -wal file to a folder you can write, or open it once "
+                                               "where it can be written")
+                                    .arg(path, d->readOnlyReason, wal.fileName()));
+                } else {
+                    return fail(QStringLiteral("project '%1' cannot be read: %2").arg(path, error.text()));
+                }
+            }
             if (q.value(0).toInt() != Internal::ProjectApplicationId)
                 return fail(QStringLiteral("'%1' is an SQLite database but not a Lepton project "
                                            "(application id %2)")
                                 .arg(path)
                                 .arg(q.value(0).toInt()));
+            q.finish();
+            // A truncated or damaged file fails here with SQLite's own words (once per process).
+            QMutexLocker lock(&g_checkedMutex);
+            const QString key = QFileInfo(path).absoluteFilePath();
+            if (!g_checkedPaths.contains(key)) {
+                if (!q.exec(QStringLiteral("PRAGMA quick_check(1)")) || !q.next())
+                    return fail(QStringLiteral("project '%1' cannot be read: %2").arg(path, q.lastError().text()));
+                if (q.value(0).toString() != QLatin1String("ok"))
+                    return fail(QStringLiteral("project '%1' is damaged: %2").arg(path, q.value(0).toString()));
+                q.finish();
+                g_checkedPaths.insert(key);
+            }
         }
-        if (!q.exec(QStringLiteral("PRAGMA journal_mode=WAL")))
-            return fail(QStringLiteral("project '%1': cannot enable WAL: %2").arg(path, q.lastError().text()));
+        if (!readOnly) {
+            // Several processes share the project only through the write-ahead log; where it cannot
+            // work (some network filesystems) the project must not be written at all.
+            if (!q.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !q.next())
+                return fail(QStringLiteral("project '%1': cannot enable write-ahead logging: %2")
+                                .arg(path, q.lastError().text()));
+            if (q.value(0).toString().toLower() != QLatin1String("wal"))
+                return fail(QStringLiteral("project '%1' is on a filesystem where SQLite's write-ahead log does not "
+                                           "work (journal mode stays '%2'); the GUI, the CLI and trainers could not "
+                                           "share it safely. Move it to a local disk")
+                                .arg(path, q.value(0).toString()));
+            q.finish();
+            q.exec(QStringLiteral("PRAGMA synchronous=NORMAL"));
+        }
         q.exec(QStringLiteral("PRAGMA foreign_keys=ON"));
-        q.exec(QStringLiteral("PRAGMA synchronous=NORMAL"));
         if (!q.exec(QStringLiteral("PRAGMA user_version")) || !q.next())
             return fail(QStringLiteral("project '%1': %2").arg(path, q.lastError().text()));
         const int version = q.value(0).toInt();
@@ -168,6 +249,13 @@ Result<std::shared_ptr<ProjectStore>> ProjectStore::openConnection(const QString
                             .arg(version)
                             .arg(ProjectStore::SchemaVersion));
         if (version < targetVersion) {
+            if (readOnly)
+                return fail(QStringLiteral("project '%1' has schema %2 and must be upgraded to %3 before this build "
+                                           "can read it, but it is read-only (%4)")
+                                .arg(path)
+                                .arg(version)
+                                .arg(targetVersion)
+                                .arg(d->readOnlyReason));
             const QString error = Internal::migrateProject(db, version, targetVersion);
             if (!error.isEmpty())
                 return fail(QStringLiteral("project '%1': %2").arg(path, error));
@@ -179,97 +267,60 @@ Result<std::shared_ptr<ProjectStore>> ProjectStore::openConnection(const QString
 
 QString ProjectStore::path() const { return d->path; }
 int ProjectStore::schemaVersion() const { return d->schemaVersion; }
+bool ProjectStore::isReadOnly() const { return !d->readOnlyReason.isEmpty(); }
+QString ProjectStore::readOnlyReason() const { return d->readOnlyReason; }
+
+void ProjectStore::setWriteWait(WriteWait wait)
+{
+    d->wait = wait;
+    Statement(*d, QStringLiteral("PRAGMA busy_timeout = %1").arg(busyTimeoutMs(wait)));
+}
+
+Result<qint64> ProjectStore::dataVersion() const
+{
+    Statement s(*d, QStringLiteral("PRAGMA data_version"));
+    if (!s.next())
+        return Result<qint64>::failure(s.ok() ? QStringLiteral("no data_version") : s.error());
+    return s.value(0).toLongLong();
+}
+
+Result<QString> ProjectStore::integrityCheck() const
+{
+    Statement s(*d, QStringLiteral("PRAGMA integrity_check(20)"));
+    QStringList findings;
+    while (s.next())
+        findings << s.value(0).toString();
+    if (!s.ok())
+        return Result<QString>::failure(s.error());
+    return findings.join(QStringLiteral("; "));
+}
 
 // ---- datasets ----------------------------------------------------------------------------
 
 Result<qint64> ProjectStore::addDataset(const DatasetInfo &info, const QVector<SampleRecord> &samples)
 {
-    QSqlDatabase db = d->db();
-    QString error;
-    if (!db.transaction())
-        return Result<qint64>::failure(db.lastError().text());
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral("INSERT INTO datasets (name, source, kind, channels, height, width, "
-                             "split_seed, created, task, target_name) VALUES (?,?,?,?,?,?,?,?,?,?)"));
-    q.addBindValue(info.name);
-    q.addBindValue(info.source);
-    q.addBindValue(info.kind);
-    q.addBindValue(info.channels);
-    q.addBindValue(info.height);
-    q.addBindValue(info.width);
-    q.addBindValue(info.splitSeed);
-    q.addBindValue(now());
-    q.addBindValue(info.task);
-    q.addBindValue(info.isRegression() ? QVariant(info.targetName) : QVariant());
-    if (!d->exec(q, &error)) {
-        db.rollback();
-        return Result<qint64>::failure(error);
-    }
-    const qint64 id = q.lastInsertId().toLongLong();
-    q.prepare(QStringLiteral("INSERT INTO classes (dataset_id, idx, name) VALUES (?,?,?)"));
-    for (int i = 0; i < info.classes.size(); ++i) {
-        q.addBindValue(id);
-        q.addBindValue(i);
-        q.addBindValue(info.classes[i]);
-        if (!d->exec(q, &error)) {
-            db.rollback();
-            return Result<qint64>::failure(error);
-        }
-    }
-    q.prepare(QStringLiteral("INSERT INTO samples (dataset_id, path, label, split, hash, pixels, target, file_size, "
-                             "file_mtime) VALUES (?,?,?,?,?,?,?,?,?)"));
-    for (const SampleRecord &s : samples) {
-        q.addBindValue(id);
-        q.addBindValue(s.path);
-        q.addBindValue(s.label);
-        q.addBindValue(int(s.split));
-        q.addBindValue(QString::fromLatin1(s.hash));
-        q.addBindValue(s.pixels);
-        q.addBindValue(info.isRegression() ? QVariant(s.target) : QVariant());
-        q.addBindValue(fileStampValue(s.fileSize));
-        q.addBindValue(fileStampValue(s.fileMtime));
-        if (!d->exec(q, &error)) {
-            db.rollback();
-            return Result<qint64>::failure(error);
-        }
-    }
-    if (!db.commit())
-        return Result<qint64>::failure(db.lastError().text());
+    Transaction t(*d);
+    t.exec(insertSql<DatasetInfo>(), Row<DatasetInfo>::values(info));
+    const qint64 id = t.insertedId();
+    for (int i = 0; i < info.classes.size(); ++i)
+        t.exec(QStringLiteral("INSERT INTO classes (dataset_id, idx, name) VALUES (?,?,?)"), {id, i, info.classes[i]});
+    const QString sampleSql = insertSql<SampleRecord>();
+    for (const SampleRecord &s : samples)
+        if (!t.exec(sampleSql, Row<SampleRecord>::values(s, id, info.isRegression())))
+            break;
+    if (!t.commit())
+        return Result<qint64>::failure(t.error());
     return id;
 }
 
-namespace {
-
-DatasetInfo readDataset(const QSqlQuery &q)
-{
-    DatasetInfo info;
-    info.id = q.value(0).toLongLong();
-    info.name = q.value(1).toString();
-    info.source = q.value(2).toString();
-    info.kind = q.value(3).toString();
-    info.channels = q.value(4).toInt();
-    info.height = q.value(5).toInt();
-    info.width = q.value(6).toInt();
-    info.splitSeed = q.value(7).toUInt();
-    info.created = parseTime(q.value(8));
-    if (!q.value(9).isNull())
-        info.task = q.value(9).toString();
-    info.targetName = q.value(10).toString();
-    return info;
-}
-
-} // namespace
-
 Result<QVector<DatasetInfo>> ProjectStore::datasets() const
 {
-    QSqlQuery q(d->db());
-    q.prepare(QStringLiteral("SELECT id FROM datasets ORDER BY id"));
-    QString error;
-    if (!d->exec(q, &error))
-        return Result<QVector<DatasetInfo>>::failure(error);
+    Statement s(*d, QStringLiteral("SELECT id FROM datasets ORDER BY id"));
+    if (!s.ok())
+        return Result<QVector<DatasetInfo>>::failure(s.error());
     QVector<qint64> ids;
-    while (q.next())
-        ids.append(q.value(0).toLongLong());
+    while (s.next())
+        ids.append(s.value(0).toLongLong());
     QVector<DatasetInfo> out;
     for (qint64 id : ids) {
         auto ds = dataset(id);
@@ -282,65 +333,56 @@ Result<QVector<DatasetInfo>> ProjectStore::datasets() const
 
 Result<DatasetInfo> ProjectStore::dataset(qint64 id) const
 {
-    QSqlQuery q(d->db());
-    q.prepare(QStringLiteral("SELECT id, name, source, kind, channels, height, width, split_seed, "
-                             "created, task, target_name FROM datasets WHERE id = ?"));
-    q.addBindValue(id);
-    QString error;
-    if (!d->exec(q, &error))
-        return Result<DatasetInfo>::failure(error);
-    if (!q.next())
-        return Result<DatasetInfo>::failure(QStringLiteral("no dataset with id %1 in '%2'").arg(id).arg(d->path));
-    DatasetInfo info = readDataset(q);
-    q.prepare(QStringLiteral("SELECT name FROM classes WHERE dataset_id = ? ORDER BY idx"));
-    q.addBindValue(id);
-    if (!d->exec(q, &error))
-        return Result<DatasetInfo>::failure(error);
-    while (q.next())
-        info.classes.append(q.value(0).toString());
+    auto found = selectRow<DatasetInfo>(*d, QStringLiteral("WHERE id = ?"), {id},
+                                        QStringLiteral("no dataset with id %1 in '%2'").arg(id).arg(d->path));
+    if (!found)
+        return found;
+    DatasetInfo info = found.value();
+    Statement classes(*d, QStringLiteral("SELECT name FROM classes WHERE dataset_id = ? ORDER BY idx"), {id});
+    while (classes.next())
+        info.classes.append(classes.value(0).toString());
+    if (!classes.ok())
+        return Result<DatasetInfo>::failure(classes.error());
     info.classCounts = QVector<int>(info.classes.size(), 0);
-    q.prepare(QStringLiteral("SELECT label, split, COUNT(*) FROM samples WHERE dataset_id = ? "
-                             "GROUP BY label, split"));
-    q.addBindValue(id);
-    if (!d->exec(q, &error))
-        return Result<DatasetInfo>::failure(error);
-    while (q.next()) {
-        const int label = q.value(0).toInt();
-        const int split = q.value(1).toInt();
-        const int count = q.value(2).toInt();
+    Statement counts(*d, QStringLiteral("SELECT label, split, COUNT(*) FROM samples WHERE dataset_id = ? GROUP BY label, split"),
+                     {id});
+    while (counts.next()) {
+        const int label = counts.value(0).toInt();
+        const int split = counts.value(1).toInt();
+        const int count = counts.value(2).toInt();
         if (label >= 0 && label < info.classCounts.size())
             info.classCounts[label] += count;
         if (split >= 0 && split < 3)
             info.splitCounts[split] += count;
     }
+    if (!counts.ok())
+        return Result<DatasetInfo>::failure(counts.error());
     return info;
 }
 
 Result<QVector<SampleRecord>> ProjectStore::samples(qint64 datasetId, std::optional<Split> split,
                                                     bool withPixels, int limit, int label) const
 {
-    QSqlQuery q(d->db());
-    q.setForwardOnly(true);
-    QString sql = QStringLiteral("SELECT %1 FROM samples WHERE dataset_id = ?").arg(Internal::sampleColumns(withPixels));
-    if (split)
-        sql += QStringLiteral(" AND split = ?");
-    if (label >= 0)
-        sql += QStringLiteral(" AND label = ?");
-    sql += QStringLiteral(" ORDER BY id");
+    QString tail = QStringLiteral("WHERE dataset_id = ?");
+    QVariantList values{datasetId};
+    if (split) {
+        tail += QStringLiteral(" AND split = ?");
+        values << int(*split);
+    }
+    if (label >= 0) {
+        tail += QStringLiteral(" AND label = ?");
+        values << label;
+    }
+    tail += QStringLiteral(" ORDER BY id");
     if (limit >= 0)
-        sql += QStringLiteral(" LIMIT %1").arg(limit);
-    q.prepare(sql);
-    q.addBindValue(datasetId);
-    if (split)
-        q.addBindValue(int(*split));
-    if (label >= 0)
-        q.addBindValue(label);
-    QString error;
-    if (!d->exec(q, &error))
-        return Result<QVector<SampleRecord>>::failure(error);
+        tail += QStringLiteral(" LIMIT %1").arg(limit);
+    Statement s(*d, selectSql<SampleRecord>(tail, withPixels ? Row<SampleRecord>::selectWithPixels : Row<SampleRecord>::select),
+                values);
+    if (!s.ok())
+        return Result<QVector<SampleRecord>>::failure(s.error());
     QVector<SampleRecord> out;
-    while (q.next())
-        out.append(Internal::readSample(q, withPixels));
+    while (s.next())
+        out.append(Row<SampleRecord>::read(s.query(), withPixels));
     return out;
 }
 
@@ -348,333 +390,144 @@ Result<QVector<SampleRecord>> ProjectStore::samples(qint64 datasetId, std::optio
 
 Result<qint64> ProjectStore::addArchitecture(const QString &name, const QString &graphJson)
 {
-    QSqlQuery q(d->db());
-    QString error;
-    q.prepare(QStringLiteral("SELECT COALESCE(MAX(version), 0) + 1 FROM architectures WHERE name = ?"));
-    q.addBindValue(name);
-    if (!d->exec(q, &error) || !q.next())
-        return Result<qint64>::failure(error);
-    const int version = q.value(0).toInt();
-    q.prepare(QStringLiteral("INSERT INTO architectures (name, version, graph_json, created) VALUES (?,?,?,?)"));
-    q.addBindValue(name);
-    q.addBindValue(version);
-    q.addBindValue(graphJson);
-    q.addBindValue(now());
-    if (!d->exec(q, &error))
-        return Result<qint64>::failure(error);
-    return q.lastInsertId().toLongLong();
-}
-
-namespace {
-ArchitectureInfo readArchitecture(const QSqlQuery &q)
-{
+    // The next version number and the row in one transaction: two processes saving the same name
+    // get versions n and n+1, never two n.
+    Transaction t(*d);
     ArchitectureInfo a;
-    a.id = q.value(0).toLongLong();
-    a.name = q.value(1).toString();
-    a.version = q.value(2).toInt();
-    a.graphJson = q.value(3).toString();
-    a.created = parseTime(q.value(4));
-    return a;
+    a.name = name;
+    a.graphJson = graphJson;
+    if (t.exec(QStringLiteral("SELECT COALESCE(MAX(version), 0) + 1 FROM architectures WHERE name = ?"), {name})
+        && t.query().next())
+        a.version = t.query().value(0).toInt();
+    t.exec(insertSql<ArchitectureInfo>(), Row<ArchitectureInfo>::values(a));
+    const qint64 id = t.insertedId();
+    if (!t.commit())
+        return Result<qint64>::failure(t.error());
+    return id;
 }
-} // namespace
 
 Result<QVector<ArchitectureInfo>> ProjectStore::architectures() const
 {
-    QSqlQuery q(d->db());
-    q.prepare(QStringLiteral("SELECT id, name, version, graph_json, created FROM architectures ORDER BY id"));
-    QString error;
-    if (!d->exec(q, &error))
-        return Result<QVector<ArchitectureInfo>>::failure(error);
-    QVector<ArchitectureInfo> out;
-    while (q.next())
-        out.append(readArchitecture(q));
-    return out;
+    return selectRows<ArchitectureInfo>(*d, QStringLiteral("ORDER BY id"), {});
 }
 
 Result<ArchitectureInfo> ProjectStore::architecture(qint64 id) const
 {
-    QSqlQuery q(d->db());
-    q.prepare(QStringLiteral("SELECT id, name, version, graph_json, created FROM architectures WHERE id = ?"));
-    q.addBindValue(id);
-    QString error;
-    if (!d->exec(q, &error))
-        return Result<ArchitectureInfo>::failure(error);
-    if (!q.next())
-        return Result<ArchitectureInfo>::failure(QStringLiteral("no architecture with id %1 in '%2'").arg(id).arg(d->path));
-    return readArchitecture(q);
+    return selectRow<ArchitectureInfo>(*d, QStringLiteral("WHERE id = ?"), {id},
+                                       QStringLiteral("no architecture with id %1 in '%2'").arg(id).arg(d->path));
 }
 
 // ---- model versions ----------------------------------------------------------------------
 
 Result<qint64> ProjectStore::addModelVersion(const ModelVersionInfo &info, const QByteArray &weights)
 {
-    QSqlQuery q(d->db());
-    q.prepare(QStringLiteral("INSERT INTO model_versions (run_id, parent_id, architecture_id, dataset_id, "
-                             "name, epoch, weights, created) VALUES (?,?,?,?,?,?,?,?)"));
-    q.addBindValue(info.runId ? QVariant(info.runId) : QVariant());
-    q.addBindValue(info.parentId ? QVariant(info.parentId) : QVariant());
-    q.addBindValue(info.architectureId);
-    q.addBindValue(info.datasetId);
-    q.addBindValue(info.name);
-    q.addBindValue(info.epoch);
-    q.addBindValue(weights);
-    q.addBindValue(now());
-    QString error;
-    if (!d->exec(q, &error))
-        return Result<qint64>::failure(error);
-    return q.lastInsertId().toLongLong();
+    Statement s(*d, insertSql<ModelVersionInfo>(), Row<ModelVersionInfo>::values(info, weights));
+    if (!s.ok())
+        return Result<qint64>::failure(s.error());
+    return s.insertedId();
 }
-
-namespace {
-const char kVersionColumns[] = "SELECT id, run_id, parent_id, architecture_id, dataset_id, name, epoch, "
-                               "created FROM model_versions";
-ModelVersionInfo readVersion(const QSqlQuery &q)
-{
-    ModelVersionInfo m;
-    m.id = q.value(0).toLongLong();
-    m.runId = q.value(1).toLongLong();
-    m.parentId = q.value(2).toLongLong();
-    m.architectureId = q.value(3).toLongLong();
-    m.datasetId = q.value(4).toLongLong();
-    m.name = q.value(5).toString();
-    m.epoch = q.value(6).toInt();
-    m.created = parseTime(q.value(7));
-    return m;
-}
-} // namespace
 
 Result<QVector<ModelVersionInfo>> ProjectStore::modelVersions() const
 {
-    QSqlQuery q(d->db());
-    q.prepare(QString::fromLatin1(kVersionColumns) + QStringLiteral(" ORDER BY id"));
-    QString error;
-    if (!d->exec(q, &error))
-        return Result<QVector<ModelVersionInfo>>::failure(error);
-    QVector<ModelVersionInfo> out;
-    while (q.next())
-        out.append(readVersion(q));
-    return out;
+    return selectRows<ModelVersionInfo>(*d, QStringLiteral("WHERE pending_job IS NULL ORDER BY id"), {});
 }
 
 Result<ModelVersionInfo> ProjectStore::modelVersion(qint64 id) const
 {
-    QSqlQuery q(d->db());
-    q.prepare(QString::fromLatin1(kVersionColumns) + QStringLiteral(" WHERE id = ?"));
-    q.addBindValue(id);
-    QString error;
-    if (!d->exec(q, &error))
-        return Result<ModelVersionInfo>::failure(error);
-    if (!q.next())
-        return Result<ModelVersionInfo>::failure(QStringLiteral("no model version with id %1 in '%2'").arg(id).arg(d->path));
-    return readVersion(q);
+    auto version = selectRow<ModelVersionInfo>(*d, QStringLiteral("WHERE id = ?"), {id},
+                                               QStringLiteral("no model version with id %1 in '%2'").arg(id).arg(d->path));
+    if (!version || version->pendingJobId == 0)
+        return version;
+    Statement job(*d, QStringLiteral("SELECT status FROM jobs WHERE id = ?"), {version->pendingJobId});
+    const QString status = job.next() ? job.value(0).toString() : QString();
+    if (status == QLatin1String("running") && WorkClaim::isHeld(d->path, WorkClaim::CompressionJob, version->pendingJobId))
+        return version;
+    return Result<ModelVersionInfo>::failure(
+        QStringLiteral("model version %1 in '%2' was left unfinished by compression job %3, which stopped before it "
+                       "was evaluated; it is not part of the project")
+            .arg(id)
+            .arg(d->path)
+            .arg(version->pendingJobId));
 }
 
 Result<QByteArray> ProjectStore::modelWeights(qint64 id) const
 {
-    QSqlQuery q(d->db());
-    q.prepare(QStringLiteral("SELECT weights FROM model_versions WHERE id = ?"));
-    q.addBindValue(id);
-    QString error;
-    if (!d->exec(q, &error))
-        return Result<QByteArray>::failure(error);
-    if (!q.next())
-        return Result<QByteArray>::failure(QStringLiteral("no model version with id %1 in '%2'").arg(id).arg(d->path));
-    return q.value(0).toByteArray();
+    Statement s(*d, QStringLiteral("SELECT weights FROM model_versions WHERE id = ?"), {id});
+    if (!s.next())
+        return Result<QByteArray>::failure(s.ok() ? QStringLiteral("no model version with id %1 in '%2'").arg(id).arg(d->path)
+                                                  : s.error());
+    return s.value(0).toByteArray();
 }
 
 // ---- evaluations and exports -------------------------------------------------------------
 
 Result<qint64> ProjectStore::addEvaluation(const EvaluationInfo &info)
 {
-    QSqlQuery q(d->db());
-    q.prepare(QStringLiteral("INSERT INTO evaluations (model_version_id, split, accuracy, macro_f1, "
-                             "metrics_json, created, dataset_id) VALUES (?,?,?,?,?,?,?)"));
-    q.addBindValue(info.modelVersionId);
-    q.addBindValue(info.split);
-    q.addBindValue(info.regression ? QVariant() : QVariant(info.accuracy));
-    q.addBindValue(info.regression ? QVariant() : QVariant(info.macroF1));
-    q.addBindValue(info.metricsJson);
-    q.addBindValue(now());
-    q.addBindValue(info.datasetId > 0 ? QVariant(info.datasetId) : QVariant(QMetaType(QMetaType::LongLong)));
-    QString error;
-    if (!d->exec(q, &error))
-        return Result<qint64>::failure(error);
-    return q.lastInsertId().toLongLong();
+    Statement s(*d, insertSql<EvaluationInfo>(), Row<EvaluationInfo>::values(info));
+    if (!s.ok())
+        return Result<qint64>::failure(s.error());
+    return s.insertedId();
 }
-
-Result<QVector<EvaluationInfo>> ProjectStore::evaluations() const
-{
-    QSqlQuery q(d->db());
-    q.prepare(QStringLiteral("SELECT id, model_version_id, split, accuracy, macro_f1, metrics_json, created, "
-                             "dataset_id FROM evaluations ORDER BY id"));
-    QString error;
-    if (!d->exec(q, &error))
-        return Result<QVector<EvaluationInfo>>::failure(error);
-    QVector<EvaluationInfo> out;
-    while (q.next()) {
-        EvaluationInfo e;
-        e.id = q.value(0).toLongLong();
-        e.modelVersionId = q.value(1).toLongLong();
-        e.split = q.value(2).toString();
-        e.accuracy = q.value(3).toDouble();
-        e.macroF1 = q.value(4).toDouble();
-        e.metricsJson = q.value(5).toString();
-        e.created = parseTime(q.value(6));
-        e.datasetId = q.value(7).toLongLong();
-        e.regression = q.value(3).isNull()
-                       && QJsonDocument::fromJson(e.metricsJson.toUtf8()).object().value(QLatin1String("task"))
-                              == QLatin1String("regression");
-        out.append(e);
-    }
-    return out;
-}
-
-namespace {
-
-QByteArray packScores(const QVector<double> &scores)
-{
-    QByteArray bytes(scores.size() * qsizetype(sizeof(double)), Qt::Uninitialized);
-    char *out = bytes.data();
-    for (double v : scores) {
-        quint64 bits;
-        memcpy(&bits, &v, sizeof bits);
-        bits = qToLittleEndian(bits);
-        memcpy(out, &bits, sizeof bits);
-        out += sizeof bits;
-    }
-    return bytes;
-}
-
-QVector<double> unpackScores(const QByteArray &bytes)
-{
-    QVector<double> scores(bytes.size() / qsizetype(sizeof(double)));
-    for (qsizetype i = 0; i < scores.size(); ++i) {
-        quint64 bits;
-        memcpy(&bits, bytes.constData() + i * sizeof bits, sizeof bits);
-        bits = qFromLittleEndian(bits);
-        memcpy(&scores[i], &bits, sizeof bits);
-    }
-    return scores;
-}
-
-} // namespace
 
 Result<qint64> ProjectStore::addEvaluation(const EvaluationInfo &info, const QVector<PredictionRecord> &predictions)
 {
-    QSqlDatabase db = d->db();
-    if (!db.transaction())
-        return Result<qint64>::failure(db.lastError().text());
-    auto id = addEvaluation(info);
-    if (!id) {
-        db.rollback();
-        return id;
-    }
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral("INSERT INTO evaluation_predictions (evaluation_id, row, sample_id, sample, "
-                             "true_label, predicted, scores, target, predicted_value) VALUES (?,?,?,?,?,?,?,?,?)"));
-    QString error;
-    for (qsizetype row = 0; row < predictions.size(); ++row) {
-        const PredictionRecord &p = predictions[row];
-        q.addBindValue(id.value());
-        q.addBindValue(row);
-        q.addBindValue(p.sampleId);
-        q.addBindValue(p.sample);
-        q.addBindValue(p.truth);
-        q.addBindValue(p.predicted);
-        q.addBindValue(packScores(p.scores));
-        q.addBindValue(p.targetValue);
-        q.addBindValue(p.predictedValue);
-        if (!d->exec(q, &error)) {
-            db.rollback();
-            return Result<qint64>::failure(error);
-        }
-    }
-    if (!db.commit())
-        return Result<qint64>::failure(db.lastError().text());
+    Transaction t(*d);
+    t.exec(insertSql<EvaluationInfo>(), Row<EvaluationInfo>::values(info));
+    const qint64 id = t.insertedId();
+    const QString sql = insertSql<PredictionRecord>();
+    for (qsizetype row = 0; row < predictions.size(); ++row)
+        if (!t.exec(sql, Row<PredictionRecord>::values(predictions[row], id, row)))
+            break;
+    if (!t.commit())
+        return Result<qint64>::failure(t.error());
     return id;
+}
+
+namespace {
+// Evaluations of versions a compression job has not published are not part of the project yet.
+const char kPublishedEvaluations[] =
+    "WHERE model_version_id NOT IN (SELECT id FROM model_versions WHERE pending_job IS NOT NULL)";
+} // namespace
+
+Result<QVector<EvaluationInfo>> ProjectStore::evaluations() const
+{
+    return selectRows<EvaluationInfo>(*d, QLatin1String(kPublishedEvaluations) + QStringLiteral(" ORDER BY id"), {});
 }
 
 Result<EvaluationInfo> ProjectStore::evaluation(qint64 id) const
 {
-    auto list = evaluations();
-    if (!list)
-        return Result<EvaluationInfo>::failure(list.error());
-    for (const EvaluationInfo &e : list.value())
-        if (e.id == id)
-            return e;
-    return Result<EvaluationInfo>::failure(QStringLiteral("no evaluation with id %1 in '%2'").arg(id).arg(d->path));
+    return selectRow<EvaluationInfo>(*d, QStringLiteral("WHERE id = ?"), {id},
+                                     QStringLiteral("no evaluation with id %1 in '%2'").arg(id).arg(d->path));
 }
 
 Result<QVector<PredictionRecord>> ProjectStore::predictions(qint64 evaluationId) const
 {
-    using R = Result<QVector<PredictionRecord>>;
-    QVector<PredictionRecord> out;
-    if (d->schemaVersion < 3)
-        return out;
-    QSqlQuery q(d->db());
-    q.setForwardOnly(true);
-    const bool regressionColumns = d->schemaVersion >= 6;
-    q.prepare(QStringLiteral("SELECT sample_id, sample, true_label, predicted, scores%1 FROM "
-                             "evaluation_predictions WHERE evaluation_id = ? ORDER BY row")
-                  .arg(regressionColumns ? QStringLiteral(", target, predicted_value") : QString()));
-    q.addBindValue(evaluationId);
-    QString error;
-    if (!d->exec(q, &error))
-        return R::failure(error);
-    while (q.next()) {
-        PredictionRecord p;
-        p.sampleId = q.value(0).toLongLong();
-        p.sample = q.value(1).toString();
-        p.truth = q.value(2).toInt();
-        p.predicted = q.value(3).toInt();
-        p.scores = unpackScores(q.value(4).toByteArray());
-        if (regressionColumns) {
-            p.targetValue = q.value(5).toDouble();
-            p.predictedValue = q.value(6).toDouble();
-        }
-        out.append(std::move(p));
-    }
-    return out;
+    return selectRows<PredictionRecord>(*d, QStringLiteral("WHERE evaluation_id = ? ORDER BY row"), {evaluationId});
 }
 
 Result<qint64> ProjectStore::addExport(const ExportInfo &info)
 {
-    QSqlQuery q(d->db());
-    q.prepare(QStringLiteral("INSERT INTO exports (model_version_id, format, path, sha256, "
-                             "verification_json, created) VALUES (?,?,?,?,?,?)"));
-    q.addBindValue(info.modelVersionId);
-    q.addBindValue(info.format);
-    q.addBindValue(info.path);
-    q.addBindValue(info.sha256);
-    q.addBindValue(info.verificationJson);
-    q.addBindValue(now());
-    QString error;
-    if (!d->exec(q, &error))
-        return Result<qint64>::failure(error);
-    return q.lastInsertId().toLongLong();
+    auto ids = addExports({info});
+    if (!ids)
+        return Result<qint64>::failure(ids.error());
+    return ids->first();
+}
+
+Result<QVector<qint64>> ProjectStore::addExports(const QVector<ExportInfo> &infos)
+{
+    Transaction t(*d);
+    QVector<qint64> ids;
+    for (const ExportInfo &e : infos)
+        if (t.exec(insertSql<ExportInfo>(), Row<ExportInfo>::values(e)))
+            ids << t.insertedId();
+    if (!t.commit())
+        return Result<QVector<qint64>>::failure(t.error());
+    return ids;
 }
 
 Result<QVector<ExportInfo>> ProjectStore::exports() const
 {
-    QSqlQuery q(d->db());
-    q.prepare(QStringLiteral("SELECT id, model_version_id, format, path, sha256, verification_json, created "
-                             "FROM exports ORDER BY id"));
-    QString error;
-    if (!d->exec(q, &error))
-        return Result<QVector<ExportInfo>>::failure(error);
-    QVector<ExportInfo> out;
-    while (q.next()) {
-        ExportInfo e;
-        e.id = q.value(0).toLongLong();
-        e.modelVersionId = q.value(1).toLongLong();
-        e.format = q.value(2).toString();
-        e.path = q.value(3).toString();
-        e.sha256 = q.value(4).toString();
-        e.verificationJson = q.value(5).toString();
-        e.created = parseTime(q.value(6));
-        out.append(e);
-    }
-    return out;
+    return selectRows<ExportInfo>(*d, QStringLiteral("ORDER BY id"), {});
 }
 
 } // namespace lepton

@@ -3,6 +3,7 @@
 // A ProjectStore object belongs to the thread that opened it (Qt SQL connections are
 // per-thread); worker threads open their own store on the same path.
 #include "common/result.h"
+#include "project/projectlocks.h"
 #include "project/records.h"
 
 #include <QString>
@@ -26,12 +27,18 @@ struct PredictionRecord
     double predictedValue = 0;
 };
 
+// Several processes (GUI, CLI, trainers) and threads may use one project at once: each store is one
+// SQLite connection, every write transaction takes the write lock at its start and waits for
+// another writer up to the store's busy timeout (project/projectlocks.h), and work that must not
+// run twice (training a run, a compression job) is claimed with a lock the OS releases on death.
+// Nothing in the process may open a descriptor of the project file outside SQLite (DESIGN.md).
 class ProjectStore
 {
 public:
-    static constexpr int SchemaVersion = 8;
+    static constexpr int SchemaVersion = 9;
 
-    // Creates a new project file (fails if the file exists) or opens an existing one.
+    // Creates a new project file (fails if the file exists) or opens an existing one. A project
+    // whose file or folder is not writable opens read-only (isReadOnly), its writes refused.
     static Result<std::shared_ptr<ProjectStore>> create(const QString &path);
     static Result<std::shared_ptr<ProjectStore>> open(const QString &path);
     // Test hook: creates a project at an older schema version (no migration past it).
@@ -43,6 +50,14 @@ public:
 
     QString path() const;
     int schemaVersion() const;
+    bool isReadOnly() const;
+    QString readOnlyReason() const;   // why, e.g. "the file's mode is 0444"; empty when writable
+    // How long this store's writes wait for another writer (Interactive unless set).
+    void setWriteWait(WriteWait wait);
+    // Changes whenever another connection (another process, or another thread's store) commits.
+    Result<qint64> dataVersion() const;
+    // SQLite's full integrity check: "ok", or its first findings joined by "; ".
+    Result<QString> integrityCheck() const;
 
     Result<qint64> addDataset(const DatasetInfo &info, const QVector<SampleRecord> &samples);
     Result<QVector<DatasetInfo>> datasets() const;
@@ -55,7 +70,12 @@ public:
     Result<QVector<ArchitectureInfo>> architectures() const;
     Result<ArchitectureInfo> architecture(qint64 id) const;
 
+    // A run in state "running" with no claim (it reads back as interrupted): for tests and imports.
     Result<qint64> createRun(qint64 datasetId, qint64 architectureId, const QString &configJson);
+    // Creates a run owned by this process and claims it in the same transaction; the run is
+    // trained by this process as long as *claim lives.
+    Result<qint64> createRun(qint64 datasetId, qint64 architectureId, const QString &configJson,
+                             std::unique_ptr<WorkClaim> *claim);
     // Metrics, weights and optimizer state of one finished epoch, in one transaction.
     Status recordEpoch(qint64 runId, const EpochRecord &epoch, const QByteArray &weights,
                        const QByteArray &optimizerState);
@@ -65,9 +85,15 @@ public:
                        int bestEpoch, double bestMetric, double runSeconds);
     Status setRunStatus(qint64 runId, const QString &status);
     Status setRunStatus(qint64 runId, const QString &status, const QString &message);
-    // Marks the run as trained by process `pid` now; a "running" run whose process is gone
-    // reads back as "interrupted".
-    Status claimRun(qint64 runId, qint64 pid);
+    // Claims a run to continue it, atomically: refused when it is finished with its model version,
+    // or when another process (or another task of this one) holds its claim, naming it. A claim
+    // whose process died is taken over, whatever process now has its id.
+    Result<std::unique_ptr<WorkClaim>> claimRun(qint64 runId);
+    // Ends a run: status, message and (when `version` is given) its model version made from
+    // `weights`, in one transaction, so a "finished" run always has its model. Returns the
+    // version's id (0 without one).
+    Result<qint64> finishRun(qint64 runId, const QString &status, const QString &message,
+                             const ModelVersionInfo *version, const QByteArray &weights);
     Status setRunSweep(qint64 runId, qint64 sweepId);
     // Checkpoint at `epoch` (or the latest one when epoch < 0) with optimizer and trainer state.
     Result<EpochCheckpoint> checkpoint(qint64 runId, int epoch = -1) const;
@@ -82,9 +108,25 @@ public:
     Result<QByteArray> checkpointWeights(qint64 runId, int epoch = -1) const;
 
     Result<qint64> addModelVersion(const ModelVersionInfo &info, const QByteArray &weights);
+    // Published versions only (not those of a compression job still running or abandoned).
     Result<QVector<ModelVersionInfo>> modelVersions() const;
+    // Also a running job's pending version; an abandoned one is refused with why.
     Result<ModelVersionInfo> modelVersion(qint64 id) const;
     Result<QByteArray> modelWeights(qint64 id) const;
+
+    // ---- compression jobs (jobstore.cpp) ----------------------------------------------------
+    // A job's model versions carry its id (ModelVersionInfo::pendingJobId) and stay hidden until
+    // publishJob makes them visible in one transaction, after their evaluations; a job whose
+    // process died leaves nothing visible and is abandoned by the next beginJob.
+    Result<qint64> beginJob(const QString &kind, qint64 modelVersionId, const QString &settingsJson,
+                            std::unique_ptr<WorkClaim> *claim);
+    // Publishes the job's versions (all of them, or only those in `publish`; the rest stay hidden
+    // without their weights) and ends the job with `status` and `message`.
+    Status endJob(qint64 jobId, const QString &status, const QString &message,
+                  const std::optional<QVector<qint64>> &publish = std::nullopt);
+    // Abandons the jobs whose process is gone: their versions stay hidden, their weights are
+    // dropped. Returns how many.
+    Result<int> abandonDeadJobs();
 
     Result<qint64> addEvaluation(const EvaluationInfo &info);
     // The evaluation and its per-sample predictions in one transaction.
@@ -132,11 +174,14 @@ public:
     Result<QuantizedVersionInfo> quantizedVersion(qint64 modelVersionId) const;
 
     Result<qint64> addExport(const ExportInfo &info);
+    // Several export records in one transaction (a package and the files verified inside it).
+    Result<QVector<qint64>> addExports(const QVector<ExportInfo> &infos);
     Result<QVector<ExportInfo>> exports() const;
+
+    class Private;   // the connection; opaque outside the store's .cpp files (internal/storeprivate.h)
 
 private:
     QSqlDatabase database() const;   // this thread's connection, for the store's other .cpp files
-    class Private;
     explicit ProjectStore(std::unique_ptr<Private> d);
     static Result<std::shared_ptr<ProjectStore>> openConnection(const QString &path, bool creating,
                                                                  int targetVersion,

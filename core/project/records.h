@@ -98,6 +98,11 @@ struct RunInfo
     double seconds = 0;         // training time so far, summed over resumed sessions
     QString message;            // why it ended: "early stopping at epoch 7", an error, ...
     qint64 sweepId = 0;         // sweep this run is a trial of (0: none)
+    // The process that created or last claimed the run. Whether it still trains the run is decided
+    // by its claim (project/projectlocks.h), never by whether a process with this id exists.
+    qint64 ownerPid = 0;
+    QString ownerHost;
+    qint64 modelVersionId = 0;  // the model version made from it (0: none yet)
 };
 
 // What a checkpoint holds beyond the weights: enough to continue the run exactly.
@@ -142,6 +147,9 @@ struct ModelVersionInfo
     QString name;
     int epoch = 0;
     QDateTime created;
+    // Made by a compression job that has not finished: hidden from listings until the job publishes
+    // it with its evaluation, abandoned if the job dies (0: published).
+    qint64 pendingJobId = 0;
 };
 
 // An int8 model version (core/compress): its weights blob is a TorchScript module with quantized

@@ -111,6 +111,18 @@ const char *const kVersion8[] = {
     " ON DELETE CASCADE, engine TEXT NOT NULL, mode TEXT NOT NULL, layers_json TEXT NOT NULL, report_json TEXT)",
 };
 
+// Version 9: several processes on one project. Who owns a run (its host, next to owner_pid; the
+// claim itself is an OS lock, project/projectlocks.h); compression jobs, whose model versions stay
+// hidden (pending_job) until the job publishes them with their evaluations. AUTOINCREMENT: a job
+// id is never given twice, also after the newest job is abandoned.
+const char *const kVersion9[] = {
+    "ALTER TABLE runs ADD COLUMN owner_host TEXT",
+    "ALTER TABLE model_versions ADD COLUMN pending_job INTEGER",
+    "CREATE TABLE jobs (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, model_version_id INTEGER,"
+    " settings_json TEXT, status TEXT NOT NULL, message TEXT, owner_pid INTEGER, created TEXT, ended TEXT)",
+    "CREATE INDEX model_versions_by_job ON model_versions(pending_job)",
+};
+
 template <size_t N>
 QString runAll(QSqlDatabase &db, const char *const (&statements)[N])
 {
@@ -133,6 +145,7 @@ QString applyMigration(QSqlDatabase &db, int version)
     case 6: return runAll(db, kVersion6);
     case 7: return runAll(db, kVersion7);
     case 8: return runAll(db, kVersion8);
+    case 9: return runAll(db, kVersion9);
     default: return QStringLiteral("no migration to schema version %1").arg(version);
     }
 }
@@ -142,21 +155,29 @@ QString applyMigration(QSqlDatabase &db, int version)
 QString migrateProject(QSqlDatabase &db, int fromVersion, int target)
 {
     for (int v = fromVersion + 1; v <= target; ++v) {
-        if (!db.transaction())
-            return db.lastError().text();
-        QString error = applyMigration(db, v);
         QSqlQuery q(db);
+        // IMMEDIATE: two processes opening an old project at once migrate it once, one after the other.
+        if (!q.exec(QStringLiteral("BEGIN IMMEDIATE")))
+            return q.lastError().text();
+        q.exec(QStringLiteral("PRAGMA user_version"));
+        if (q.next() && q.value(0).toInt() >= v) {   // the other process did it meanwhile
+            q.finish();
+            q.exec(QStringLiteral("ROLLBACK"));
+            continue;
+        }
+        q.finish();
+        QString error = applyMigration(db, v);
         if (error.isEmpty() && !q.exec(QStringLiteral("PRAGMA user_version = %1").arg(v)))
             error = q.lastError().text();
         if (error.isEmpty() && v == 1
             && !q.exec(QStringLiteral("PRAGMA application_id = %1").arg(ProjectApplicationId)))
             error = q.lastError().text();
         if (!error.isEmpty()) {
-            db.rollback();
+            q.exec(QStringLiteral("ROLLBACK"));
             return QStringLiteral("migration to schema version %1 failed: %2").arg(v).arg(error);
         }
-        if (!db.commit())
-            return db.lastError().text();
+        if (!q.exec(QStringLiteral("COMMIT")))
+            return q.lastError().text();
     }
     return {};
 }

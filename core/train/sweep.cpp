@@ -72,6 +72,15 @@ Result<SweepOutcome> runTrials(const QString &projectPath, qint64 sweepId, const
                                const SweepObserver &observer, const CancelToken &cancel, const PauseToken &pause)
 {
     using R = Result<SweepOutcome>;
+    // One process runs a sweep's trials at a time; the OS drops the claim when it dies.
+    QString claimError;
+    const std::unique_ptr<WorkClaim> claim = WorkClaim::tryAcquire(projectPath, WorkClaim::Sweep, sweepId, &claimError);
+    if (!claim)
+        return R::failure(claimError.isEmpty()
+                              ? QStringLiteral("sweep %1 is being run by another process (or another task of this one); "
+                                               "resume it when that has stopped")
+                                    .arg(sweepId)
+                              : claimError);
     auto state = loadSweep(projectPath, sweepId);
     if (!state)
         return state;

@@ -38,6 +38,7 @@ using R = Result<TrainOutcome>;
 struct Session
 {
     std::shared_ptr<ProjectStore> store;
+    std::unique_ptr<WorkClaim> claim;    // this process trains the run while it is held
     DatasetInfo dataset;
     qint64 architectureId = 0;
     TrainConfig config;
@@ -65,6 +66,8 @@ Result<Session> prepare(const QString &projectPath, qint64 datasetId, qint64 arc
     if (!opened)
         return S::failure(opened.error());
     s.store = opened.value();
+    // An epoch's commit waits for a long write of another process (an import) instead of failing the run.
+    s.store->setWriteWait(WriteWait::Background);
     auto dataset = s.store->dataset(datasetId);
     if (!dataset)
         return S::failure(dataset.error());
@@ -333,8 +336,19 @@ R runEpochs(Session &s, qint64 runId, int firstEpoch, const QJsonObject &resumed
         (void)store.setRunStatus(runId, QStringLiteral("failed"), message);
         return R::failure(message);
     };
+    // Killed after the epoch that stopped it early, before the run was finished: finish it now.
+    if (firstEpoch > 1 && hasValidation && monitor.shouldStop() && firstEpoch <= config.epochs) {
+        outcome.earlyStopped = true;
+        outcome.message = QStringLiteral("early stopping after epoch %1: %2 did not improve for %3 epochs (best %4 at "
+                                         "epoch %5)")
+                              .arg(firstEpoch - 1)
+                              .arg(config.monitor)
+                              .arg(config.patience)
+                              .arg(monitor.bestValue(), 0, 'g', 6)
+                              .arg(monitor.bestEpoch());
+    }
     try {
-        for (int epoch = firstEpoch; epoch <= config.epochs && !outcome.cancelled; ++epoch) {
+        for (int epoch = firstEpoch; epoch <= config.epochs && !outcome.cancelled && !outcome.earlyStopped; ++epoch) {
             QElapsedTimer timer;
             timer.start();
             qint64 pausedMs = 0;
@@ -478,26 +492,28 @@ R runEpochs(Session &s, qint64 runId, int firstEpoch, const QJsonObject &resumed
         }
         if (outcome.cancelled && outcome.message.isEmpty())
             outcome.message = QStringLiteral("stopped by the user");
-        (void)store.setRunStatus(runId, outcome.cancelled ? QStringLiteral("cancelled") : QStringLiteral("finished"),
-                                 outcome.message);
         outcome.bestEpoch = monitor.bestEpoch();
+        // The status and the model version in one transaction: a "finished" run always has its model.
+        ModelVersionInfo mv;
+        QByteArray bestWeights;
         if (outcome.bestEpoch > 0) {
-            auto best = store.checkpoint(runId, outcome.bestEpoch);
+            auto best = store.checkpointWeights(runId, outcome.bestEpoch);
             if (!best)
                 return R::failure(best.error());
-            ModelVersionInfo mv;
-            mv.runId = runId;
+            bestWeights = best.value();
             mv.parentId = s.derived.parentModelVersionId;
             mv.architectureId = s.architectureId;
             mv.datasetId = s.dataset.id;
             mv.epoch = outcome.bestEpoch;
+            mv.pendingJobId = s.derived.pendingJobId;
             mv.name = hasValidation ? QStringLiteral("run %1 · epoch %2 (best %3)").arg(runId).arg(mv.epoch).arg(config.monitor)
                                     : QStringLiteral("run %1 · epoch %2").arg(runId).arg(mv.epoch);
-            auto id = store.addModelVersion(mv, best->weights);
-            if (!id)
-                return R::failure(id.error());
-            outcome.modelVersionId = id.value();
         }
+        auto id = store.finishRun(runId, outcome.cancelled ? QStringLiteral("cancelled") : QStringLiteral("finished"),
+                                  outcome.message, outcome.bestEpoch > 0 ? &mv : nullptr, bestWeights);
+        if (!id)
+            return R::failure(QStringLiteral("finishing run %1: %2").arg(runId).arg(id.error()));
+        outcome.modelVersionId = id.value();
     } catch (const std::exception &e) {
         return failRun(QStringLiteral("training failed (run %1): %2").arg(runId).arg(describeException(e)));
     }
@@ -515,7 +531,7 @@ R trainModel(const QString &projectPath, qint64 datasetId, qint64 architectureId
         return R::failure(session.error());
     Session &s = session.value();
     const QString configJson = QString::fromUtf8(QJsonDocument(config.toJson()).toJson(QJsonDocument::Compact));
-    auto run = s.store->createRun(datasetId, architectureId, configJson);
+    auto run = s.store->createRun(datasetId, architectureId, configJson, &s.claim);
     if (!run)
         return R::failure(run.error());
     if (observer.onStarted)
@@ -536,7 +552,7 @@ R trainDerivedModel(const QString &projectPath, qint64 datasetId, qint64 archite
     QJsonObject json = config.toJson();
     json.insert(QLatin1String("derived"), derived.toJson());
     auto run = s.store->createRun(datasetId, architectureId,
-                                  QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Compact)));
+                                  QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Compact)), &s.claim);
     if (!run)
         return R::failure(run.error());
     if (observer.onStarted)
@@ -575,54 +591,63 @@ QString DerivedTraining::validate() const
 R resumeTraining(const QString &projectPath, qint64 runId, const TrainObserver &observer, const CancelToken &cancel,
                  const PauseToken &pause)
 {
+    // Claim first (atomic against another resume), then read what to continue from under the claim.
     RunInfo run;
     EpochCheckpoint last;
+    std::unique_ptr<WorkClaim> claim;
+    std::shared_ptr<ProjectStore> claimStore;
     {
         auto store = ProjectStore::open(projectPath);
         if (!store)
             return R::failure(store.error());
-        auto found = store.value()->run(runId);
-        if (!found)
-            return R::failure(found.error());
-        run = found.value();
-        if (run.status == QLatin1String("finished"))
-            return R::failure(QStringLiteral("run %1 is finished (%2 epochs); nothing to resume").arg(runId).arg(run.epochsDone));
-        if (run.status == QLatin1String("running"))
-            return R::failure(QStringLiteral("run %1 is being trained by a running process").arg(runId));
+        claimStore = store.value();
+        auto before = claimStore->run(runId);
+        if (!before)
+            return R::failure(before.error());
+        auto claimed = claimStore->claimRun(runId);
+        if (!claimed)
+            return R::failure(claimed.error());
+        claim = std::move(claimed.value());
+        run = before.value();
         if (run.epochsDone > 0) {
-            auto c = store.value()->checkpoint(runId);
+            auto c = claimStore->checkpoint(runId);
             if (!c)
                 return R::failure(c.error());
             last = c.value();
         }
     }
+    // A resume that cannot start leaves the run as it was.
+    auto refuse = [&](const QString &message) {
+        const bool interrupted = run.status == QLatin1String("interrupted");   // stored as "running", unclaimed
+        (void)claimStore->setRunStatus(runId, interrupted ? QStringLiteral("running") : run.status, run.message);
+        return R::failure(message);
+    };
     auto config = TrainConfig::fromJson(QJsonDocument::fromJson(run.configJson.toUtf8()).object());
     if (!config)
-        return R::failure(QStringLiteral("run %1 has an unusable configuration: %2").arg(runId).arg(config.error()));
+        return refuse(QStringLiteral("run %1 has an unusable configuration: %2").arg(runId).arg(config.error()));
     auto session = prepare(projectPath, run.datasetId, run.architectureId, config.value());
     if (!session)
-        return R::failure(session.error());
+        return refuse(session.error());
     Session &s = session.value();
+    s.claim = std::move(claim);
     const QJsonObject derived = QJsonDocument::fromJson(run.configJson.toUtf8()).object().value(QLatin1String("derived")).toObject();
     if (!derived.isEmpty())
         if (auto st = setupDerived(s, DerivedTraining::fromJson(derived)); !st)
-            return R::failure(QStringLiteral("run %1: %2").arg(runId).arg(st.error()));
+            return refuse(QStringLiteral("run %1: %2").arg(runId).arg(st.error()));
     QJsonObject state;
     try {
         if (last.epoch > 0) {
             if (auto st = s.module->loadWeights(last.weights); !st)
-                return R::failure(QStringLiteral("run %1, epoch %2: %3").arg(runId).arg(last.epoch).arg(st.error()));
+                return refuse(QStringLiteral("run %1, epoch %2: %3").arg(runId).arg(last.epoch).arg(st.error()));
             loadOptimizer(*s.optimizer, last.optimizerState);
             state = QJsonDocument::fromJson(last.trainerState.toUtf8()).object();
         }
     } catch (const std::exception &e) {
-        return R::failure(QStringLiteral("run %1: cannot restore the optimizer state of epoch %2: %3")
-                              .arg(runId)
-                              .arg(last.epoch)
-                              .arg(describeException(e)));
+        return refuse(QStringLiteral("run %1: cannot restore the optimizer state of epoch %2: %3")
+                          .arg(runId)
+                          .arg(last.epoch)
+                          .arg(describeException(e)));
     }
-    if (auto st = s.store->claimRun(runId, QCoreApplication::applicationPid()); !st)
-        return R::failure(st.error());
     if (observer.onStarted)
         observer.onStarted(runId);
     return runEpochs(s, runId, last.epoch + 1, state, run.seconds, observer, cancel, pause);

@@ -117,6 +117,9 @@ struct DerivedTraining
     qint64 teacherModelVersionId = 0;  // distillation teacher (0: plain cross-entropy)
     double temperature = 4.0;          // softens both distributions in the distillation term
     double alpha = 0.5;                // α·KL(student/T ‖ teacher/T)·T² + (1 − α)·CE
+    // The compression job the result belongs to: the model version stays hidden until the job
+    // publishes it (ProjectStore::beginJob). Not stored with the run: a resumed run publishes its own.
+    qint64 pendingJobId = 0;
 
     QJsonObject toJson() const;
     static DerivedTraining fromJson(const QJsonObject &json);

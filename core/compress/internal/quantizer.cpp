@@ -170,6 +170,7 @@ Status quantizeModel(const QString &projectPath, const LoadedModel &source, cons
         return Status::failure(QStringLiteral("saving the int8 model: %1").arg(describeException(e)));
     }
     ModelVersionInfo mv;
+    mv.pendingJobId = outcome.jobId;
     mv.parentId = source.version.id;
     mv.architectureId = source.version.architectureId;
     mv.datasetId = source.version.datasetId;

@@ -1,5 +1,6 @@
 #include "deploy/internal/fileexport.h"
 
+#include "deploy/internal/publication.h"
 #include "deploy/internal/verification.h"
 #include "project/projectstore.h"
 
@@ -30,7 +31,8 @@ Result<ExportOutcome> runFileExport(const QString &projectPath, qint64 modelVers
     const QFileInfo target(outPath);
     if (!QDir().mkpath(target.absolutePath()))
         return R::failure(QStringLiteral("cannot create folder '%1'").arg(target.absolutePath()));
-    const QString partial = target.absoluteFilePath() + QStringLiteral(".partial");
+    removeStalePartials(target.absoluteFilePath());
+    const QString partial = partialSibling(target.absoluteFilePath());
     auto fail = [&](const QString &why) {
         QFile::remove(partial);
         return R::failure(QStringLiteral("%1 export of model version %2 failed: %3").arg(steps.title).arg(modelVersionId).arg(why));
@@ -61,11 +63,12 @@ Result<ExportOutcome> runFileExport(const QString &projectPath, qint64 modelVers
     if (!out.verification.passed) {
         out.verification.failure = verificationFailureMessage(steps.title, modelVersionId, out.verification);
         QFile::remove(partial);
-        if (auto st = recordFailedExport(store, modelVersionId, steps.format, target.absoluteFilePath(), steps.details, out);
+        if (auto st = recordFailedExport(store, modelVersionId, steps.format, target.absoluteFilePath(), steps.details, out,
+                                         steps.deferredRecords);
             !st)
             return R::failure(st.error());
     } else if (auto st = publishExport(store, modelVersionId, steps.format, partial, target.absoluteFilePath(),
-                                       steps.details, out);
+                                       steps.details, out, steps.deferredRecords);
                !st) {
         return R::failure(st.error());
     }

@@ -1,12 +1,14 @@
 #pragma once
-// The one flow every single-file exporter follows: open the model version, write a .partial file,
-// load it back with the consuming runtime, compare with the live model on held-out samples, then
-// either publish it (move into place + record) or record the failed verification and remove it.
+// The one flow every single-file exporter follows: open the model version, write a hidden partial
+// sibling of the destination (deploy/internal/publication.h), load it back with the consuming
+// runtime, compare with the live model on held-out samples, then either publish it (rename into
+// place, then record) or record the failed verification and remove it.
 #include "common/progress.h"
 #include "common/result.h"
 #include "data/internal/tensors.h"
 #include "deploy/exportoutcome.h"
 #include "graph/internal/graphmodule.h"
+#include "project/records.h"
 
 #include <functional>
 
@@ -28,6 +30,8 @@ struct FileExportSteps
     std::function<Status(LoadedModel &model, const QString &partialPath, const SplitTensors &samples,
                          OutputComparison &comparison, const ProgressFn &progress, const CancelToken &cancel)>
         verify;
+    // Set: the export is not recorded, its record is appended here (see writeTorchScriptFile).
+    QVector<ExportInfo> *deferredRecords = nullptr;
 };
 
 // Never leaves a file at outPath unless it passed. A verification beyond settings.tolerance is not an

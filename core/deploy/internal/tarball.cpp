@@ -1,5 +1,7 @@
 #include "deploy/internal/tarball.h"
 
+#include "deploy/internal/publication.h"
+
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
@@ -51,7 +53,7 @@ bool gzWriteAll(gzFile f, const QByteArray &data)
 
 } // namespace
 
-Status writeTarGz(const QString &dir, const QString &archivePath)
+Status writeTarGz(const QString &dir, const QString &archivePath, const QString &topName)
 {
     const QFileInfo root(dir);
     if (!root.isDir())
@@ -62,17 +64,19 @@ Status writeTarGz(const QString &dir, const QString &archivePath)
     while (it.hasNext())
         entries << it.next();
     entries.sort();
-    const QString tmp = archivePath + QStringLiteral(".partial");
+    removeStalePartials(archivePath);
+    const QString tmp = partialSibling(archivePath);
+    const QString top = topName.isEmpty() ? root.fileName() : topName;
     gzFile out = gzopen(QFile::encodeName(tmp).constData(), "wb6");
     if (!out)
         return Status::failure(QStringLiteral("cannot write '%1'").arg(tmp));
-    const QDir base = root.absoluteDir();
-    bool ok = gzWriteAll(out, header(root.fileName().toUtf8() + '/', 0, true, root.lastModified().toSecsSinceEpoch()));
+    const QDir base(root.absoluteFilePath());
+    bool ok = gzWriteAll(out, header(top.toUtf8() + '/', 0, true, root.lastModified().toSecsSinceEpoch()));
     for (const QString &path : entries) {
         if (!ok)
             break;
         const QFileInfo fi(path);
-        QByteArray name = base.relativeFilePath(path).toUtf8();
+        QByteArray name = (top + QLatin1Char('/') + base.relativeFilePath(path)).toUtf8();
         if (fi.isDir())
             name += '/';
         if (name.size() > 99) {
@@ -99,9 +103,10 @@ Status writeTarGz(const QString &dir, const QString &archivePath)
         QFile::remove(tmp);
         return Status::failure(QStringLiteral("writing archive '%1' failed").arg(archivePath));
     }
-    QFile::remove(archivePath);
-    if (!QFile::rename(tmp, archivePath))
-        return Status::failure(QStringLiteral("cannot move archive to '%1'").arg(archivePath));
+    if (auto st = publishPartial(tmp, archivePath); !st) {
+        QFile::remove(tmp);
+        return st;
+    }
     return success();
 }
 

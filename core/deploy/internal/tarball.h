@@ -7,8 +7,9 @@
 
 namespace lepton::Internal {
 
-// Archives the folder `dir` (recursively) as `<folder name>/...` into `archivePath`.
-Status writeTarGz(const QString &dir, const QString &archivePath);
+// Archives the folder `dir` (recursively) as `<topName>/...` (default: the folder's name) into
+// `archivePath`, through a hidden partial sibling renamed into place when complete.
+Status writeTarGz(const QString &dir, const QString &archivePath, const QString &topName = QString());
 
 // Extracts into `destination`; refuses absolute paths, "..", links and truncated archives.
 // Returns the top-level folder created.

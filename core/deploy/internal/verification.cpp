@@ -1,5 +1,7 @@
 #include "deploy/internal/verification.h"
 
+#include "deploy/internal/publication.h"
+
 #include "data/internal/samplevalues.h"
 #include "project/projectstore.h"
 
@@ -126,9 +128,8 @@ Status checkInputShape(const QVector<float> &input, const QVector<qint64> &shape
     return success();
 }
 
-namespace {
-Status recordExport(ProjectStore &store, qint64 modelVersionId, const QString &format, const QJsonObject &details,
-                    ExportOutcome &out, const QString &path)
+ExportInfo exportRecord(qint64 modelVersionId, const QString &format, const QJsonObject &details,
+                        const ExportOutcome &out, const QString &path)
 {
     QJsonObject report = out.verification.toJson();
     for (auto it = details.begin(); it != details.end(); ++it)
@@ -139,6 +140,16 @@ Status recordExport(ProjectStore &store, qint64 modelVersionId, const QString &f
     info.path = path;
     info.sha256 = out.sha256;
     info.verificationJson = QString::fromUtf8(QJsonDocument(report).toJson(QJsonDocument::Compact));
+    return info;
+}
+
+namespace {
+Status recordExport(ProjectStore &store, const ExportInfo &info, ExportOutcome &out, QVector<ExportInfo> *deferred)
+{
+    if (deferred) {
+        deferred->append(info);
+        return success();
+    }
     auto id = store.addExport(info);
     if (!id)
         return Status::failure(id.error());
@@ -148,27 +159,27 @@ Status recordExport(ProjectStore &store, qint64 modelVersionId, const QString &f
 } // namespace
 
 Status publishExport(ProjectStore &store, qint64 modelVersionId, const QString &format, const QString &partialPath,
-                     const QString &targetPath, const QJsonObject &details, ExportOutcome &out)
+                     const QString &targetPath, const QJsonObject &details, ExportOutcome &out,
+                     QVector<ExportInfo> *deferred)
 {
-    QFile::remove(targetPath);
-    if (!QFile::rename(partialPath, targetPath)) {
+    out.sha256 = fileSha256(partialPath);
+    out.bytes = QFileInfo(partialPath).size();
+    if (auto st = publishPartial(partialPath, targetPath); !st) {
         QFile::remove(partialPath);
-        return Status::failure(QStringLiteral("cannot move the export to '%1'").arg(targetPath));
+        return st;
     }
     out.path = targetPath;
-    out.sha256 = fileSha256(out.path);
-    out.bytes = QFileInfo(out.path).size();
-    return recordExport(store, modelVersionId, format, details, out, targetPath);
+    return recordExport(store, exportRecord(modelVersionId, format, details, out, targetPath), out, deferred);
 }
 
 Status recordFailedExport(ProjectStore &store, qint64 modelVersionId, const QString &format, const QString &targetPath,
-                          const QJsonObject &details, ExportOutcome &out)
+                          const QJsonObject &details, ExportOutcome &out, QVector<ExportInfo> *deferred)
 {
     out.path.clear();
     out.sha256.clear();
     out.bytes = 0;
     // The record names where the file would have gone; its report says why it is not there.
-    return recordExport(store, modelVersionId, format, details, out, targetPath);
+    return recordExport(store, exportRecord(modelVersionId, format, details, out, targetPath), out, deferred);
 }
 
 } // namespace lepton::Internal

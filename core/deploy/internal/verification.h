@@ -47,13 +47,19 @@ private:
 // Input values vs shape: an error naming both counts when they disagree.
 Status checkInputShape(const QVector<float> &input, const QVector<qint64> &shape);
 
-// Moves the verified `partialPath` to `targetPath`, fills out's path/sha256/bytes and records the
-// export (format, verification + `details`) in the project.
+// The record of an export: format, verification + `details`, where it is (or would have gone).
+ExportInfo exportRecord(qint64 modelVersionId, const QString &format, const QJsonObject &details,
+                        const ExportOutcome &out, const QString &path);
+
+// Moves the verified `partialPath` onto `targetPath` in one rename, fills out's path/sha256/bytes,
+// then records the export in the project (or appends its record to `deferred`).
 Status publishExport(ProjectStore &store, qint64 modelVersionId, const QString &format, const QString &partialPath,
-                     const QString &targetPath, const QJsonObject &details, ExportOutcome &out);
+                     const QString &targetPath, const QJsonObject &details, ExportOutcome &out,
+                     QVector<ExportInfo> *deferred = nullptr);
 
 // Records an export whose verification failed (report kept, no file, empty checksum); fills exportId.
 Status recordFailedExport(ProjectStore &store, qint64 modelVersionId, const QString &format,
-                          const QString &targetPath, const QJsonObject &details, ExportOutcome &out);
+                          const QString &targetPath, const QJsonObject &details, ExportOutcome &out,
+                          QVector<ExportInfo> *deferred = nullptr);
 
 } // namespace lepton::Internal
