@@ -53,6 +53,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_project(new ProjectContext(this))
     , m_startPage(new StartPage)
     , m_runtimeLabel(new QLabel)
+    , m_readOnlyLabel(new QLabel)
 {
     setObjectName("mainWindow");
     setWindowTitle(tr("Lepton Workbench"));
@@ -62,6 +63,10 @@ MainWindow::MainWindow(QWidget *parent)
     m_runtimeLabel->setStyleSheet("color: #8a5a00;");
     m_runtimeLabel->hide();
     statusBar()->addPermanentWidget(m_runtimeLabel);
+    m_readOnlyLabel->setObjectName("readOnlyLabel");
+    m_readOnlyLabel->setStyleSheet("color: #8a5a00;");
+    m_readOnlyLabel->hide();
+    statusBar()->addPermanentWidget(m_readOnlyLabel);
 
     createDocks();
     createMenus();
@@ -79,6 +84,9 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_startPage, &StartPage::recentRequested, this,
             [this](const QString &path) { openProject(path); });
     connect(&m_demoWatcher, &QFutureWatcher<void>::finished, this, &MainWindow::finishDemo);
+    connect(m_project, &ProjectContext::watchFailed, this, [this](const QString &message) {
+        statusBar()->showMessage(tr("The project file cannot be read: %1").arg(message));
+    });
 }
 
 MainWindow::~MainWindow()
@@ -242,8 +250,48 @@ void MainWindow::stopAllWork()
     m_exportDock->stopAndWait();
 }
 
+bool MainWindow::confirmUnsavedEdits(const QString &action)
+{
+    QList<UnsavedEdits *> holders;
+    QStringList what;
+    for (UnsavedEdits *dock : std::initializer_list<UnsavedEdits *>{m_architectureDock, m_dataDock})
+        if (const QString edits = dock->unsavedEdits(); !edits.isEmpty()) {
+            holders << dock;
+            what << edits;
+        }
+    if (holders.isEmpty())
+        return true;
+    QMessageBox box(QMessageBox::Warning, tr("Unsaved Changes"),
+                    tr("Save %1 before %2?").arg(what.join(tr(" and ")), action),
+                    QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+    box.setObjectName("unsavedEditsBox");
+    box.setInformativeText(tr("Discard loses these changes; Cancel goes back to them."));
+    box.setDefaultButton(QMessageBox::Save);
+    const int answer = box.exec();
+    if (answer == QMessageBox::Cancel)
+        return false;
+    for (UnsavedEdits *dock : holders) {
+        if (answer == QMessageBox::Discard) {
+            dock->discardEdits();
+            continue;
+        }
+        QString error;
+        if (!dock->saveEdits(&error)) {
+            QMessageBox failed(QMessageBox::Warning, tr("Cannot Save"),
+                               tr("%1 could not be saved: %2").arg(what.at(int(holders.indexOf(dock))), error),
+                               QMessageBox::Ok, this);
+            failed.setObjectName("unsavedEditsFailedBox");
+            failed.exec();
+            return false;   // nothing is lost: the edits stay on screen
+        }
+    }
+    return true;
+}
+
 bool MainWindow::openProject(const QString &path)
 {
+    if (m_project->isOpen() && !confirmUnsavedEdits(tr("opening %1").arg(QFileInfo(path).fileName())))
+        return false;
     if (m_trainingDock->isTraining()) {
         const auto answer = QMessageBox::question(
             this, tr("Training in progress"),
@@ -263,19 +311,40 @@ bool MainWindow::openProject(const QString &path)
     addRecentProject(m_project->path());
     rebuildRecentMenu();
     m_closeAction->setEnabled(true);
-    setWindowTitle(tr("%1 — Lepton Workbench").arg(QFileInfo(m_project->path()).fileName()));
+    updateProjectTitle();
     showProjectDocks();
     statusBar()->showMessage(tr("Opened %1").arg(QDir::toNativeSeparators(m_project->path())), 8000);
     return true;
 }
 
-void MainWindow::closeProject()
+bool MainWindow::closeProject()
 {
+    if (!confirmUnsavedEdits(tr("closing the project")))
+        return false;
     stopAllWork();
     m_project->close();
     m_closeAction->setEnabled(false);
-    setWindowTitle(tr("Lepton Workbench"));
+    updateProjectTitle();
     showStartPage();
+    return true;
+}
+
+void MainWindow::updateProjectTitle()
+{
+    if (!m_project->isOpen()) {
+        setWindowTitle(tr("Lepton Workbench"));
+        m_readOnlyLabel->hide();
+        return;
+    }
+    const QString name = QFileInfo(m_project->path()).fileName();
+    if (m_project->isReadOnly()) {
+        setWindowTitle(tr("%1 (read-only) — Lepton Workbench").arg(name));
+        m_readOnlyLabel->setText(tr("Read-only: %1. Changes cannot be saved.").arg(m_project->readOnlyReason()));
+        m_readOnlyLabel->show();
+    } else {
+        setWindowTitle(tr("%1 — Lepton Workbench").arg(name));
+        m_readOnlyLabel->hide();
+    }
 }
 
 void MainWindow::newProject()
@@ -404,6 +473,10 @@ void MainWindow::showItem(ProjectItemKind kind, qint64 id)
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (m_project->isOpen() && !confirmUnsavedEdits(tr("quitting"))) {
+        event->ignore();
+        return;
+    }
     if (m_trainingDock->isTraining()) {
         const auto answer = QMessageBox::question(
             this, tr("Training in progress"),

@@ -31,8 +31,12 @@ public:
     ~MainWindow() override;
 
     // Opens a project file; on failure shows the error in place and keeps what was open.
+    // Unsaved edits of the open project are offered for saving first (false when cancelled).
     bool openProject(const QString &path);
-    void closeProject();
+    bool closeProject();
+    // Asks Save / Discard / Cancel when a dock holds unsaved edits; true when it may go on
+    // (`action` completes the question: "quitting", "closing the project").
+    bool confirmUnsavedEdits(const QString &action);
     // Creates a demo project off the GUI thread (with a progress dialog), then opens it.
     void openDemoProject();
     void setRuntimeWarning(const QString &warning);
@@ -64,6 +68,7 @@ private:
     void showItem(ProjectItemKind kind, qint64 id);
     void stopAllWork();
     void finishDemo();
+    void updateProjectTitle();
 
     ProjectContext *m_project;
     StartPage *m_startPage;
@@ -77,6 +82,7 @@ private:
     QMenu *m_recentMenu = nullptr;
     QAction *m_closeAction = nullptr;
     QLabel *m_runtimeLabel;
+    QLabel *m_readOnlyLabel;
     QByteArray m_dockState;   // dock layout while the start page hides the docks
     bool m_startMode = true;
     QString m_lastError;

@@ -6,7 +6,11 @@
 
 namespace lepton {
 
-ProjectContext::ProjectContext(QObject *parent) : QObject(parent) {}
+ProjectContext::ProjectContext(QObject *parent) : QObject(parent)
+{
+    m_watch.setInterval(WatchIntervalMs);
+    connect(&m_watch, &QTimer::timeout, this, &ProjectContext::checkForChanges);
+}
 
 ProjectContext::~ProjectContext() = default;
 
@@ -19,7 +23,12 @@ Status ProjectContext::open(const QString &path)
     if (!store)
         return Status::failure(store.error());
     m_store = store.value();
+    m_store->setWriteWait(WriteWait::Window);   // the GUI thread says "busy" rather than freeze
     m_path = info.absoluteFilePath();
+    auto version = m_store->dataVersion();
+    m_dataVersion = version ? version.value() : -1;
+    m_watchError.clear();
+    m_watch.start();
     emit projectChanged();
     return success();
 }
@@ -28,15 +37,44 @@ void ProjectContext::close()
 {
     if (!m_store)
         return;
+    m_watch.stop();
     m_store.reset();
     m_path.clear();
     emit projectChanged();
 }
 
+bool ProjectContext::isReadOnly() const { return m_store && m_store->isReadOnly(); }
+
+QString ProjectContext::readOnlyReason() const { return m_store ? m_store->readOnlyReason() : QString(); }
+
 void ProjectContext::notifyContentsChanged()
 {
-    if (m_store)
-        emit contentsChanged();
+    if (!m_store)
+        return;
+    // What this window wrote through its own connection does not move data_version; what its
+    // workers wrote does, and is shown now rather than again at the next check.
+    if (auto version = m_store->dataVersion())
+        m_dataVersion = version.value();
+    emit contentsChanged();
+}
+
+void ProjectContext::checkForChanges()
+{
+    if (!m_store)
+        return;
+    auto version = m_store->dataVersion();
+    if (!version) {
+        if (version.error() != m_watchError) {   // said once, not every second
+            m_watchError = version.error();
+            emit watchFailed(version.error());
+        }
+        return;
+    }
+    m_watchError.clear();
+    if (version.value() == m_dataVersion)
+        return;
+    m_dataVersion = version.value();
+    emit contentsChanged();
 }
 
 } // namespace lepton

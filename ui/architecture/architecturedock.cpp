@@ -180,6 +180,28 @@ void ArchitectureDock::showError(const QString &text)
     m_errors->setVisible(!text.isEmpty());
 }
 
+QString ArchitectureDock::unsavedEdits() const
+{
+    if (m_editor->document()->undoStack()->isClean())
+        return {};
+    const QString name = m_nameEdit->text().trimmed();
+    return name.isEmpty() ? tr("the unnamed graph in the Architecture editor")
+                          : tr("the graph \u201c%1\u201d in the Architecture editor").arg(name);
+}
+
+bool ArchitectureDock::saveEdits(QString *error)
+{
+    auto saved = save();
+    if (!saved)
+        *error = saved.error();
+    return saved.ok();
+}
+
+void ArchitectureDock::discardEdits()
+{
+    m_editor->document()->undoStack()->setClean();   // what is on screen goes with the next load
+}
+
 bool ArchitectureDock::confirmDiscard()
 {
     if (m_editor->document()->undoStack()->isClean())

@@ -2,6 +2,7 @@
 // The project's architectures in the node-graph editor: load any stored version, start from a
 // template or a JSON file, edit, and save the result as a new version.
 #include "common/result.h"
+#include "unsavededits.h"
 
 #include <QDockWidget>
 #include <QFutureWatcher>
@@ -22,13 +23,17 @@ class GraphEditor;
 class ProjectContext;
 struct TensorShape;
 
-class ArchitectureDock : public QDockWidget
+class ArchitectureDock : public QDockWidget, public UnsavedEdits
 {
     Q_OBJECT
 
 public:
     explicit ArchitectureDock(ProjectContext *project, QWidget *parent = nullptr);
     ~ArchitectureDock() override;
+
+    QString unsavedEdits() const override;
+    bool saveEdits(QString *error) override;
+    void discardEdits() override;
 
     void showArchitecture(qint64 architectureId);
     qint64 currentArchitectureId() const;

@@ -556,7 +556,7 @@ void CompressionWizard::finish()
     } else {
         m_error = r.error();
         m_stage->setText(tr("Failed: %1\nGo back to change the settings and run again.").arg(r.error()));
-        m_project->notifyContentsChanged();   // versions made before the failure are in the project
+        m_project->notifyContentsChanged();   // runs made on the way; versions only when a failure kept the fp32 step
     }
     emit finishedRun(r.ok());
 }

@@ -186,7 +186,7 @@ AugmentationEditor::AugmentationEditor(ProjectContext *project, QWidget *parent)
     connect(m_removeButton, &QPushButton::clicked, this, &AugmentationEditor::removeOp);
     connect(m_upButton, &QPushButton::clicked, this, [this] { moveOp(-1); });
     connect(m_downButton, &QPushButton::clicked, this, [this] { moveOp(1); });
-    connect(m_saveButton, &QPushButton::clicked, this, &AugmentationEditor::save);
+    connect(m_saveButton, &QPushButton::clicked, this, [this] { save(); });
     connect(m_revertButton, &QPushButton::clicked, this, &AugmentationEditor::revert);
     connect(m_statsButton, &QPushButton::clicked, this, &AugmentationEditor::computeNormalization);
     connect(m_statsCancel, &QPushButton::clicked, this, [this] { m_statsCancelToken.cancel(); });
@@ -408,20 +408,23 @@ void AugmentationEditor::moveOp(int delta)
     pipelineEdited();
 }
 
-void AugmentationEditor::save()
+bool AugmentationEditor::save(QString *error)
 {
     ProjectStore *store = m_project->store();
     if (!store || m_dataset.id <= 0)
-        return;
+        return false;
     if (auto st = setDatasetAugmentation(*store, m_dataset.id, m_pipeline); !st) {
         m_error->setText(st.error());
         m_error->show();
-        return;
+        if (error)
+            *error = st.error();
+        return false;
     }
     m_modified = false;
     m_saveButton->setEnabled(false);
     m_revertButton->setEnabled(false);
     m_previewNote->setText(m_previewNote->text() + tr(" Saved: training on this dataset uses it."));
+    return true;
 }
 
 void AugmentationEditor::revert()

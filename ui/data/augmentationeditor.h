@@ -38,6 +38,10 @@ public:
     void setDataset(const DatasetInfo &dataset);
     const AugmentationPipeline &pipeline() const { return m_pipeline; }
     bool isModified() const { return m_modified; }
+    const DatasetInfo &dataset() const { return m_dataset; }
+    // Stores the pipeline in the project; false with the error shown (and in *error) when it cannot.
+    bool save(QString *error = nullptr);
+    void revert();
     void stopAndWait();
 
 signals:
@@ -57,8 +61,6 @@ private:
     void addOp();
     void removeOp();
     void moveOp(int delta);
-    void save();
-    void revert();
     void computeNormalization();
     void finishNormalization();
     int currentRow() const;

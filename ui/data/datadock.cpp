@@ -351,6 +351,17 @@ DataDock::~DataDock()
     stopAndWait();
 }
 
+QString DataDock::unsavedEdits() const
+{
+    if (!m_augmentation->isModified() || m_augmentation->dataset().id <= 0)
+        return {};
+    return tr("the augmentation pipeline of dataset \u201c%1\u201d").arg(m_augmentation->dataset().name);
+}
+
+bool DataDock::saveEdits(QString *error) { return m_augmentation->save(error); }
+
+void DataDock::discardEdits() { m_augmentation->revert(); }
+
 void DataDock::stopAndWait()
 {
     m_augmentation->stopAndWait();
@@ -562,7 +573,9 @@ void DataDock::reloadDatasets()
         showCurrent();
     } else if (ProjectStore *store = m_project->store(); store && m_info.id != 0) {
         auto inUse = store->datasetInUse(m_info.id);
-        m_inUse = inUse ? inUse.value() : inUse.error();
+        m_inUse = store->isReadOnly() ? tr("the project is read-only (%1)").arg(store->readOnlyReason())
+                  : inUse             ? inUse.value()
+                                      : inUse.error();
         updateEditState();
     }
 }
@@ -595,7 +608,9 @@ void DataDock::showCurrent()
     }
     m_info = dataset.value();
     const DatasetInfo &info = m_info;
-    if (auto inUse = store->datasetInUse(id))
+    if (store->isReadOnly())
+        m_inUse = tr("the project is read-only (%1)").arg(store->readOnlyReason());
+    else if (auto inUse = store->datasetInUse(id))
         m_inUse = inUse.value();
     else
         m_inUse = inUse.error();

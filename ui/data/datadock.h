@@ -3,6 +3,7 @@
 #include "common/progress.h"
 #include "common/result.h"
 #include "project/records.h"
+#include "unsavededits.h"
 
 #include <QDockWidget>
 #include <functional>
@@ -33,7 +34,7 @@ class ProjectContext;
 // A stored sample (uint8, C*H*W; 3 channels are BGR) as an image.
 QImage sampleImage(const SampleRecord &sample, int channels, int height, int width);
 
-class DataDock : public QDockWidget
+class DataDock : public QDockWidget, public UnsavedEdits
 {
     Q_OBJECT
 
@@ -43,6 +44,12 @@ public:
 
     explicit DataDock(ProjectContext *project, QWidget *parent = nullptr);
     ~DataDock() override;
+
+    // Label and split edits go to the project at once (undoable); only an augmentation pipeline
+    // being edited can be unsaved.
+    QString unsavedEdits() const override;
+    bool saveEdits(QString *error) override;
+    void discardEdits() override;
 
     void stopAndWait();
 

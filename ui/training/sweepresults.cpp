@@ -163,9 +163,8 @@ void SweepResults::reload(ProjectStore *store, const QString &projectPath)
         m_sweeps->clear();
         for (int i = int(m_infos.size()) - 1; i >= 0; --i) {   // newest first
             const SweepInfo &s = m_infos[i];
-            QString status = s.status;
-            if (status == QLatin1String("running") && s.id != m_active)
-                status = tr("interrupted");
+            // "interrupted" comes from the store: no process (this one included) holds the sweep's claim.
+            const QString status = s.status == QLatin1String("interrupted") ? tr("interrupted") : s.status;
             m_sweeps->addItem(tr("#%1 %2 — %3").arg(s.id).arg(s.name, status), s.id);
         }
         const int index = m_sweeps->findData(keep);
